@@ -1,0 +1,386 @@
+"""The method contract, composition of methods and the method registry.
+
+A *method* owns the loss math of one distillation idea. It says which signals it
+needs from the teacher (``teacher_signals``) and from the student
+(``student_signals``), may precompute per-sample arrays once before training
+(:meth:`Method.prepare`), may own trainable auxiliary modules (projectors,
+discriminators) that train with the student and are dropped afterwards, and turns
+one batch into named loss terms (:meth:`Method.loss_terms`). The training loop adds
+the task loss (cross-entropy or MSE, weighted by ``task_weight``) and logs every
+term per epoch.
+
+Methods are scikit-learn estimators as far as parameters go (``get_params`` /
+``set_params``), so ``GridSearchCV(param_grid={"method__temperature": [2, 4]})``
+works on a distilled estimator, and they add up: ``TSD() + HintonKD()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, clone
+
+__all__ = [
+    "Method",
+    "MethodSum",
+    "FitContext",
+    "DistillationBatch",
+    "list_methods",
+    "register_method",
+    "resolve_method",
+]
+
+
+@dataclass
+class FitContext:
+    """What a method may look at before training starts.
+
+    Attributes
+    ----------
+    X : np.ndarray
+        Student input for every series given to ``fit`` (train and validation),
+        ``(n_cases, n_channels, n_timepoints)``, float32.
+    y : np.ndarray
+        Targets: class indices for classification.
+    train_index : np.ndarray
+        Rows of ``X`` in the training split (the rest is the validation split).
+        Methods that borrow from other series (donors) must stay inside it.
+    n_outputs : int
+        Number of classes (classification) or forecast values.
+    teacher : object or None
+        The teacher adapter (see :mod:`aeon_kd.teachers`).
+    teacher_outputs : dict
+        Cached teacher signals for every row of ``X``.
+    rng : np.random.Generator
+        Seeded generator for anything drawn up front.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    train_index: np.ndarray
+    n_outputs: int
+    teacher: object = None
+    teacher_outputs: dict = field(default_factory=dict)
+    rng: np.random.Generator = field(default_factory=np.random.default_rng)
+
+
+@dataclass
+class DistillationBatch:
+    """One mini-batch as a method sees it.
+
+    Attributes
+    ----------
+    student : dict of str to Tensor
+        Student signals on the batch (always ``"logits"``; ``"hidden"`` and
+        ``"features"`` when the method asked for them).
+    teacher : dict of str to Tensor
+        Cached teacher signals of the same rows.
+    y : Tensor
+        Targets of the batch.
+    extras : dict of str to Tensor
+        Other cached per-row arrays: ``"index"`` (row in ``FitContext.X``) and
+        whatever the method's :meth:`Method.prepare` returned.
+    modules : torch.nn.ModuleDict
+        The method's auxiliary modules.
+    student_module : torch.nn.Module
+        The student, for methods that must run it on new inputs.
+    training : bool
+        True during training steps, False on the validation split.
+    task : str
+        ``"classification"`` or ``"forecasting"``.
+    teacher_module : torch.nn.Module or None
+        The teacher's network when it is white-box, for methods that query it online.
+    """
+
+    student: dict
+    teacher: dict
+    y: torch.Tensor
+    extras: dict
+    modules: torch.nn.ModuleDict
+    student_module: torch.nn.Module
+    training: bool = True
+    task: str = "classification"
+    teacher_module: object = None
+
+
+class Method(BaseEstimator):
+    """Base class of distillation methods.
+
+    Subclasses set the class attributes ``name``, ``teacher_signals``,
+    ``student_signals``, ``tasks`` and ``reference``, take their hyper-parameters
+    (including ``task_weight``) as keyword arguments of ``__init__`` stored
+    unchanged (the scikit-learn rule), and implement :meth:`loss_terms`.
+    """
+
+    #: registry name and name of the loss term the method logs
+    name = "method"
+    #: signals the teacher must provide, e.g. ``{"logits"}`` or ``{"hidden"}``
+    teacher_signals = frozenset()
+    #: signals the student must provide on each batch
+    student_signals = frozenset({"logits"})
+    #: tasks the method applies to: "classification", "forecasting"
+    tasks = frozenset({"classification"})
+    #: the paper to cite
+    reference = ""
+
+    def term_names(self):
+        """Names of the loss terms :meth:`loss_terms` returns (logged in ``history_``)."""
+        return (self.name,)
+
+    def prepare(self, context):
+        """Precompute per-row arrays once, before training.
+
+        Parameters
+        ----------
+        context : FitContext
+
+        Returns
+        -------
+        dict of str to np.ndarray
+            Arrays whose first axis matches ``context.X``; they travel with the batch
+            in ``DistillationBatch.extras``.
+        """
+        return {}
+
+    def auxiliary_modules(self, context):
+        """Trainable helper modules (projectors, discriminators) for this fit.
+
+        Parameters
+        ----------
+        context : FitContext
+
+        Returns
+        -------
+        dict of str to torch.nn.Module
+        """
+        return {}
+
+    def loss_terms(self, batch):
+        """Weighted loss terms for one batch.
+
+        Parameters
+        ----------
+        batch : DistillationBatch
+
+        Returns
+        -------
+        dict of str to Tensor
+            Scalar tensors keyed by :meth:`term_names`; the training loss is the task
+            loss times ``task_weight`` plus their sum.
+        """
+        raise NotImplementedError
+
+    def __add__(self, other):
+        return MethodSum.of(self, other)
+
+    def __radd__(self, other):
+        if other == 0:  # lets sum([m1, m2]) work
+            return self
+        return MethodSum.of(other, self)
+
+
+class MethodSum(Method):
+    """Several methods trained together: the task loss plus every member's terms.
+
+    Usually built with ``+``: ``TSD(weight=1.0) + HintonKD(temperature=4)``. Members
+    are named by their registry name (``"tsd"``, ``"kd"``), so their parameters are
+    reachable as ``method__kd__temperature`` in a grid search. The members'
+    own ``task_weight`` is ignored; the sum's ``task_weight`` counts.
+
+    Parameters
+    ----------
+    methods : list of (str, Method)
+        Named members.
+    task_weight : float, default=1.0
+        Weight of the task loss.
+
+    Examples
+    --------
+    >>> from aeon_kd.methods import HintonKD, NoKD
+    >>> both = HintonKD(temperature=2.0) + NoKD()
+    >>> both.get_params()["kd__temperature"]
+    2.0
+    """
+
+    name = "sum"
+
+    def __init__(self, methods, task_weight=1.0):
+        self.methods = methods
+        self.task_weight = task_weight
+
+    @classmethod
+    def of(cls, *parts):
+        """Flatten ``parts`` (methods, sums or registry names) into one sum."""
+        members = []
+        for part in parts:
+            part = resolve_method(part)
+            if isinstance(part, MethodSum):
+                members.extend(part.methods)
+            else:
+                members.append((part.name, part))
+        names = [n for n, _ in members]
+        for i, (n, m) in enumerate(members):
+            if names.count(n) > 1:  # the same method twice: number its copies
+                members[i] = (f"{n}{names[: i + 1].count(n)}", m)
+        return cls(members)
+
+    # get_params/set_params expose members as "<name>__<param>", like sklearn Pipeline
+    def get_params(self, deep=True):
+        params = {"methods": self.methods, "task_weight": self.task_weight}
+        if deep:
+            for name, member in self.methods:
+                params[name] = member
+                for key, value in member.get_params(deep=True).items():
+                    params[f"{name}__{key}"] = value
+        return params
+
+    def set_params(self, **params):
+        own = {k: params.pop(k) for k in ("methods", "task_weight") if k in params}
+        for key, value in own.items():
+            setattr(self, key, value)
+        members = dict(self.methods)
+        for key, value in params.items():
+            name, _, sub = key.partition("__")
+            if name not in members:
+                raise ValueError(
+                    f"Invalid parameter {key!r} for MethodSum; members are {list(members)}."
+                )
+            if sub:
+                members[name].set_params(**{sub: value})
+            else:
+                self.methods = [(n, value if n == name else m) for n, m in self.methods]
+        return self
+
+    def __sklearn_clone__(self):
+        return MethodSum([(n, clone(m)) for n, m in self.methods], self.task_weight)
+
+    @property
+    def teacher_signals(self):
+        return frozenset().union(*(m.teacher_signals for _, m in self.methods))
+
+    @property
+    def student_signals(self):
+        return frozenset().union(*(m.student_signals for _, m in self.methods))
+
+    @property
+    def tasks(self):
+        return frozenset.intersection(*(frozenset(m.tasks) for _, m in self.methods))
+
+    def term_names(self):
+        return tuple(f"{n}_{t}" if t != n else n for n, m in self.methods for t in m.term_names())
+
+    def prepare(self, context):
+        extras = {}
+        for name, member in self.methods:
+            extras.update({f"{name}:{k}": v for k, v in member.prepare(context).items()})
+        return extras
+
+    def auxiliary_modules(self, context):
+        return {
+            f"{name}__{key}": module
+            for name, member in self.methods
+            for key, module in member.auxiliary_modules(context).items()
+        }
+
+    def loss_terms(self, batch):
+        terms = {}
+        for name, member in self.methods:
+            prefix = f"{name}:"
+            member_batch = DistillationBatch(
+                student=batch.student,
+                teacher=batch.teacher,
+                y=batch.y,
+                extras={
+                    **{k: v for k, v in batch.extras.items() if ":" not in k},
+                    **{k[len(prefix):]: v for k, v in batch.extras.items() if k.startswith(prefix)},
+                },
+                modules=torch.nn.ModuleDict(
+                    {
+                        k[len(name) + 2:]: v
+                        for k, v in batch.modules.items()
+                        if k.startswith(f"{name}__")
+                    }
+                ),
+                student_module=batch.student_module,
+                training=batch.training,
+                task=batch.task,
+                teacher_module=batch.teacher_module,
+            )
+            for term, value in member.loss_terms(member_batch).items():
+                terms[f"{name}_{term}" if term != name else name] = value
+        return terms
+
+
+_METHODS: dict = {}
+
+
+def register_method(cls):
+    """Add a :class:`Method` subclass to the registry under ``cls.name``.
+
+    Usable as a class decorator; see :func:`aeon_kd.testing.check_method` to test a
+    new method before registering it.
+
+    Examples
+    --------
+    >>> from aeon_kd.methods import Method, register_method
+    >>> @register_method
+    ... class Silent(Method):
+    ...     name = "silent_example"
+    ...     def __init__(self, task_weight=1.0):
+    ...         self.task_weight = task_weight
+    ...     def loss_terms(self, batch):
+    ...         return {"silent_example": batch.student["logits"].sum() * 0}
+    >>> from aeon_kd import list_methods
+    >>> "silent_example" in list_methods()
+    True
+    """
+    if not (isinstance(cls, type) and issubclass(cls, Method)):
+        raise TypeError(f"register_method takes a Method subclass, got {cls!r}.")
+    _METHODS[cls.name] = cls
+    return cls
+
+
+def list_methods():
+    """Registered methods with what each needs from a teacher.
+
+    Returns
+    -------
+    dict
+        ``{name: {"needs": sorted teacher signals, "tasks": sorted tasks,
+        "reference": paper}}``, sorted by name.
+
+    Examples
+    --------
+    >>> from aeon_kd import list_methods
+    >>> list_methods()["kd"]["needs"]
+    ['logits']
+    """
+    return {
+        name: {
+            "needs": sorted(_METHODS[name].teacher_signals),
+            "tasks": sorted(_METHODS[name].tasks),
+            "reference": _METHODS[name].reference,
+        }
+        for name in sorted(_METHODS)
+    }
+
+
+def resolve_method(method):
+    """Turn a registry name, a method, or a list of those into a fresh method object."""
+    if isinstance(method, str):
+        if method not in _METHODS:
+            raise ValueError(
+                f"Unknown method {method!r}. Valid names: {sorted(_METHODS)}; a Method "
+                "object or a list of them works too."
+            )
+        return _METHODS[method]()
+    if isinstance(method, Method):
+        return clone(method)
+    if isinstance(method, (list, tuple)) and method:
+        return MethodSum.of(*method)
+    raise TypeError(
+        "method must be a registry name, a Method object or a non-empty list of them, "
+        f"got {method!r}."
+    )

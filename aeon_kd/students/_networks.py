@@ -1,0 +1,159 @@
+"""Compact student networks for time-series classification.
+
+Every built-in network takes input of shape ``(batch, n_channels, n_timepoints)``
+(aeon's layout) and returns logits from ``forward``. It also follows the *signal
+protocol* that white-box distillation methods rely on: ``forward_signals(x)``
+returns a dict with
+
+``"logits"``   ``(batch, n_outputs)``
+``"hidden"``   ``(batch, n_timepoints, width)`` per-step states of the last layer
+``"features"`` ``(batch, width)`` the pooled representation fed to the head
+
+so a method can read hidden states without hooks or edits to the network.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+__all__ = ["RecurrentStudent", "FCNStudent"]
+
+
+class RecurrentStudent(nn.Module):
+    """LSTM or GRU classifier whose last-step output feeds a linear head.
+
+    Parameters
+    ----------
+    n_channels : int
+        Number of input channels.
+    n_outputs : int
+        Number of logits (classes).
+    hidden_size : int, default=16
+        Width of each recurrent layer; 16 is the student of the MemKD and TSD papers.
+    num_layers : int, default=1
+        Number of stacked recurrent layers.
+    cell : {"lstm", "gru"}, default="lstm"
+        Recurrent cell type.
+    dropout : float, default=0.0
+        Dropout between stacked layers (ignored with one layer).
+    bidirectional : bool, default=False
+        Read the series in both directions.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from aeon_kd.students import RecurrentStudent
+    >>> net = RecurrentStudent(n_channels=2, n_outputs=3)
+    >>> net(torch.zeros(4, 2, 50)).shape
+    torch.Size([4, 3])
+    >>> net.forward_signals(torch.zeros(4, 2, 50))["hidden"].shape
+    torch.Size([4, 50, 16])
+    """
+
+    def __init__(
+        self,
+        n_channels,
+        n_outputs,
+        hidden_size=16,
+        num_layers=1,
+        cell="lstm",
+        dropout=0.0,
+        bidirectional=False,
+    ):
+        super().__init__()
+        cells = {"lstm": nn.LSTM, "gru": nn.GRU}
+        if cell not in cells:
+            raise ValueError(f"cell must be one of {sorted(cells)}, got {cell!r}.")
+        self.rnn = cells[cell](
+            input_size=n_channels,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            batch_first=True,
+            dropout=dropout if num_layers > 1 else 0.0,
+            bidirectional=bidirectional,
+        )
+        width = hidden_size * (2 if bidirectional else 1)
+        self.head = nn.Linear(width, n_outputs)
+
+    def forward_signals(self, x):
+        """Return logits, per-step hidden states and pooled features."""
+        hidden, _ = self.rnn(x.transpose(1, 2))
+        features = hidden[:, -1, :]
+        return {"logits": self.head(features), "hidden": hidden, "features": features}
+
+    def forward(self, x):
+        """Return logits of shape ``(batch, n_outputs)``."""
+        return self.forward_signals(x)["logits"]
+
+
+class FCNStudent(nn.Module):
+    """Small fully convolutional network (FCN-style) with global average pooling.
+
+    Three convolution blocks (convolution, batch norm, ReLU) with "same" padding,
+    so the per-step hidden map keeps the input length.
+
+    Parameters
+    ----------
+    n_channels : int
+        Number of input channels.
+    n_outputs : int
+        Number of logits (classes).
+    filters : tuple of int, default=(16, 32, 16)
+        Output channels of the three blocks.
+    kernel_sizes : tuple of int, default=(7, 5, 3)
+        Kernel size of each block.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from aeon_kd.students import FCNStudent
+    >>> net = FCNStudent(n_channels=1, n_outputs=2)
+    >>> net(torch.zeros(3, 1, 40)).shape
+    torch.Size([3, 2])
+    """
+
+    def __init__(self, n_channels, n_outputs, filters=(16, 32, 16), kernel_sizes=(7, 5, 3)):
+        super().__init__()
+        filters, kernel_sizes = tuple(filters), tuple(kernel_sizes)
+        if len(filters) != len(kernel_sizes) or not filters:
+            raise ValueError(
+                "filters and kernel_sizes must be non-empty and of equal length, got "
+                f"filters={filters} and kernel_sizes={kernel_sizes}."
+            )
+        blocks, width = [], n_channels
+        for out, k in zip(filters, kernel_sizes):
+            blocks += [
+                nn.Conv1d(width, out, k, padding="same"),
+                nn.BatchNorm1d(out),
+                nn.ReLU(),
+            ]
+            width = out
+        self.body = nn.Sequential(*blocks)
+        self.head = nn.Linear(width, n_outputs)
+
+    def forward_signals(self, x):
+        """Return logits, per-step feature maps and pooled features."""
+        maps = self.body(x)
+        features = maps.mean(dim=2)
+        return {
+            "logits": self.head(features),
+            "hidden": maps.transpose(1, 2),
+            "features": features,
+        }
+
+    def forward(self, x):
+        """Return logits of shape ``(batch, n_outputs)``."""
+        return self.head(self.body(x).mean(dim=2))
+
+
+def count_parameters(module: nn.Module) -> int:
+    """Number of trainable parameters of a torch module."""
+    return sum(p.numel() for p in module.parameters() if p.requires_grad)
+
+
+def signals_of(module: nn.Module, x: torch.Tensor) -> dict:
+    """Signals of a network: the full protocol if it has one, else logits only."""
+    if hasattr(module, "forward_signals"):
+        return module.forward_signals(x)
+    return {"logits": module(x)}

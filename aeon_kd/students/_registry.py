@@ -1,0 +1,130 @@
+"""Registry of built-in students and turning a ``student`` argument into a module."""
+
+from __future__ import annotations
+
+import copy
+import inspect
+
+from torch import nn
+
+from aeon_kd.students._networks import FCNStudent, RecurrentStudent
+
+__all__ = ["list_students", "register_student", "build_student"]
+
+_STUDENTS: dict = {}
+
+
+def register_student(name, builder, description=""):
+    """Register a student under ``name``.
+
+    Parameters
+    ----------
+    name : str
+        Registry name, e.g. ``"lstm"``.
+    builder : callable
+        ``builder(n_channels, n_outputs, **student_params) -> torch.nn.Module``.
+    description : str, default=""
+        One line shown by :func:`list_students`.
+
+    Examples
+    --------
+    >>> from torch import nn
+    >>> from aeon_kd.students import register_student, list_students
+    >>> def linear(n_channels, n_outputs, length=24):
+    ...     return nn.Sequential(nn.Flatten(), nn.Linear(n_channels * length, n_outputs))
+    >>> register_student("my_linear", linear, "flatten + linear")
+    >>> "my_linear" in list_students()
+    True
+    """
+    _STUDENTS[name] = (builder, description)
+
+
+def list_students():
+    """Names and one-line descriptions of the registered students.
+
+    Returns
+    -------
+    dict
+        ``{name: description}``, sorted by name.
+
+    Examples
+    --------
+    >>> from aeon_kd import list_students
+    >>> sorted(list_students())[:3]
+    ['cnn', 'gru', 'lstm']
+    """
+    return {name: _STUDENTS[name][1] for name in sorted(_STUDENTS)}
+
+
+def _lstm(n_channels, n_outputs, hidden_size=16, num_layers=1, dropout=0.0, bidirectional=False):
+    return RecurrentStudent(
+        n_channels, n_outputs, hidden_size, num_layers, "lstm", dropout, bidirectional
+    )
+
+
+def _gru(n_channels, n_outputs, hidden_size=16, num_layers=1, dropout=0.0, bidirectional=False):
+    return RecurrentStudent(
+        n_channels, n_outputs, hidden_size, num_layers, "gru", dropout, bidirectional
+    )
+
+
+register_student("lstm", _lstm, "LSTM, 1 layer x 16 units (the MemKD/TSD student)")
+register_student("gru", _gru, "GRU, 1 layer x 16 units")
+register_student("cnn", FCNStudent, "FCN-style CNN, 16/32/16 filters, global average pooling")
+
+
+def _params_of(builder):
+    sig = inspect.signature(builder)
+    names = [
+        p.name
+        for p in list(sig.parameters.values())[2:]
+        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]
+    accepts_any = any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
+    return names, accepts_any
+
+
+def build_student(student, student_params, n_channels, n_outputs):
+    """Return a fresh torch module for ``student``.
+
+    ``student`` is a registry name, a ``torch.nn.Module`` instance (deep-copied, so the
+    caller's module is never trained in place) or a callable
+    ``(n_channels, n_outputs, **student_params) -> nn.Module``.
+    """
+    params = dict(student_params or {})
+    if isinstance(student, nn.Module):
+        if params:
+            raise ValueError(
+                "student_params cannot be used with a student given as a torch module "
+                f"instance (got student_params={params}); configure the module itself or "
+                "pass its class as student."
+            )
+        return copy.deepcopy(student)
+    if isinstance(student, str):
+        if student not in _STUDENTS:
+            raise ValueError(
+                f"Unknown student {student!r}. Valid names: {sorted(_STUDENTS)}; a torch "
+                "nn.Module or a callable (n_channels, n_outputs, **params) works too."
+            )
+        builder = _STUDENTS[student][0]
+        label = f"student {student!r}"
+    elif callable(student):
+        builder, label = student, f"student {student!r}"
+    else:
+        raise TypeError(
+            "student must be a registry name, a torch nn.Module or a callable, got "
+            f"{type(student).__name__}."
+        )
+    names, accepts_any = _params_of(builder)
+    unknown = sorted(set(params) - set(names))
+    if unknown and not accepts_any:
+        raise ValueError(
+            f"Unknown student_params {unknown} for {label}. Valid keys: {names}."
+        )
+    try:
+        module = builder(n_channels, n_outputs, **params)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"Could not build {label} with student_params={params}: {err}") from err
+    if not isinstance(module, nn.Module):
+        raise TypeError(f"{label} built a {type(module).__name__}, not a torch nn.Module.")
+    return module

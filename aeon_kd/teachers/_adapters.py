@@ -1,0 +1,452 @@
+"""Teacher adapters: whatever the user passed, turned into something that states what
+it can give and gives it in batches.
+
+* :class:`TorchTeacher` wraps a torch ``nn.Module`` (or a fitted skorch net):
+  white-box, it gives logits and, through the signal protocol of
+  :mod:`aeon_kd.students`, per-step hidden states and pooled features.
+* :class:`EstimatorTeacher` wraps a fitted aeon or scikit-learn classifier:
+  black-box, it gives logits only (log-probabilities, or decision scores where the
+  probabilities are one-hot and the estimator offers them), aligned to the student's
+  ``classes_`` by label.
+
+:func:`resolve_teacher` decides which adapter applies, fits an unfitted classifier
+(out-of-fold soft labels for the training series) and trains the default teacher when
+the user gave none.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import torch
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.utils.validation import check_is_fitted
+from torch import nn
+
+from aeon_kd.students._networks import signals_of
+
+__all__ = [
+    "Teacher",
+    "TorchTeacher",
+    "EstimatorTeacher",
+    "resolve_teacher",
+    "OneHotTeacherWarning",
+]
+
+#: rows handed to a teacher per call when outputs are computed
+TEACHER_BATCH_SIZE = 1024
+#: floor for probabilities before the log, so log(0) never enters a loss
+_PROBA_FLOOR = 1e-7
+
+
+class OneHotTeacherWarning(UserWarning):
+    """A teacher's training-set probabilities are one-hot: no dark knowledge."""
+
+
+class Teacher:
+    """What every adapter offers.
+
+    Attributes
+    ----------
+    signals : frozenset of str
+        Signals the teacher can give (``"logits"``, ``"hidden"``, ``"features"``).
+    kind : str
+        ``"white-box"`` or ``"black-box"``.
+    estimator : object
+        The fitted teacher as the user knows it (module, net or classifier).
+    """
+
+    signals = frozenset()
+    kind = "black-box"
+    estimator = None
+    module = None
+
+    def outputs(self, X, signals):
+        """Compute ``signals`` for every row of ``X`` in batches.
+
+        Returns
+        -------
+        dict of str to np.ndarray
+        """
+        raise NotImplementedError
+
+
+def _label_list(labels):
+    return [x.item() if isinstance(x, np.generic) else x for x in np.asarray(labels)]
+
+
+def class_order(teacher_classes, classes, who):
+    """Column indices that put a teacher's outputs in the order of ``classes``.
+
+    Raises a ValueError naming the missing and extra labels when the sets differ.
+    """
+    teacher_labels, labels = _label_list(teacher_classes), _label_list(classes)
+    missing = [c for c in labels if c not in teacher_labels]
+    extra = [c for c in teacher_labels if c not in labels]
+    if missing or extra:
+        hint = ""
+        if {str(c) for c in teacher_labels} == {str(c) for c in labels}:
+            hint = (
+                " The labels match as text but not as values: the teacher was fitted on "
+                f"{type(teacher_labels[0]).__name__} labels, y has "
+                f"{type(labels[0]).__name__} labels; convert one of them."
+            )
+        raise ValueError(
+            f"The classes of {who} differ from those of y. Missing from the teacher: "
+            f"{missing}; extra in the teacher: {extra}. Fit the teacher on the same label "
+            f"set as y.{hint}"
+        )
+    return np.array([teacher_labels.index(c) for c in labels])
+
+
+class TorchTeacher(Teacher):
+    """A torch network as teacher (white-box).
+
+    The network takes ``(batch, n_channels, n_timepoints)`` float32 input and returns
+    logits ``(batch, n_classes)`` whose columns follow the sorted labels of ``y`` (or
+    the order of ``classes`` when given, e.g. a skorch net's ``classes_``). Networks
+    that implement ``forward_signals`` (all built-in ones do) also give per-step
+    hidden states and pooled features.
+
+    The user's module is never changed: outputs are computed under ``no_grad`` in
+    eval mode and the module's training flags are restored afterwards.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+    n_classes : int
+        Number of classes of ``y``; the network's output width must equal it.
+    classes : array-like, optional
+        Labels of the network's output columns, when known.
+    target_classes : array-like, optional
+        The student's ``classes_``; outputs are reordered to match them.
+    outputs_probabilities : bool, default=False
+        The network ends in a softmax (skorch's default for ``NLLLoss``): its outputs are
+        turned into log-probabilities.
+    batch_size : int, default=256
+    """
+
+    kind = "white-box"
+
+    def __init__(
+        self,
+        module,
+        n_classes,
+        classes=None,
+        target_classes=None,
+        outputs_probabilities=False,
+        batch_size=256,
+        estimator=None,
+    ):
+        self.module = module
+        self.estimator = module if estimator is None else estimator
+        self.n_classes = n_classes
+        self.outputs_probabilities = outputs_probabilities
+        self.batch_size = batch_size
+        self.order = None
+        if classes is not None and target_classes is not None:
+            self.order = class_order(classes, target_classes, "the torch teacher")
+        has_protocol = hasattr(module, "forward_signals")
+        self.signals = frozenset({"logits", "hidden", "features"} if has_protocol else {"logits"})
+
+    @property
+    def device(self):
+        param = next(self.module.parameters(), None)
+        return param.device if param is not None else torch.device("cpu")
+
+    def _logits(self, raw):
+        if self.outputs_probabilities:
+            raw = torch.log(raw.clamp_min(_PROBA_FLOOR))
+        if raw.ndim != 2 or raw.shape[1] != self.n_classes:
+            raise ValueError(
+                f"The torch teacher returned outputs of shape {tuple(raw.shape)}, but y has "
+                f"{self.n_classes} classes: a teacher must map (batch, channels, timepoints) "
+                f"to logits of shape (batch, {self.n_classes})."
+            )
+        return raw if self.order is None else raw[:, torch.as_tensor(self.order)]
+
+    def forward(self, x, signals=frozenset({"logits"})):
+        """Signals for one batch tensor, without gradients (used online by methods)."""
+        with torch.no_grad(), _eval_mode(self.module):
+            x = x.to(self.device, dtype=torch.float32)
+            if signals <= {"logits"}:
+                out = {"logits": self.module(x)}
+            else:
+                out = signals_of(self.module, x)
+            out["logits"] = self._logits(out["logits"])
+            return {k: out[k] for k in signals}
+
+    def outputs(self, X, signals):
+        chunks = {s: [] for s in signals}
+        for start in range(0, len(X), self.batch_size):
+            batch = torch.from_numpy(np.ascontiguousarray(X[start : start + self.batch_size]))
+            for name, value in self.forward(batch, frozenset(signals)).items():
+                chunks[name].append(value.float().cpu().numpy())
+        return {name: np.concatenate(parts) for name, parts in chunks.items()}
+
+
+class _eval_mode:
+    """Put a module in eval mode for a block and restore every submodule's flag."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def __enter__(self):
+        self.flags = [m.training for m in self.module.modules()]
+        self.module.eval()
+
+    def __exit__(self, *exc):
+        for m, flag in zip(self.module.modules(), self.flags):
+            m.training = flag
+
+
+def _unwrap(estimator):
+    while hasattr(estimator, "estimator") and not hasattr(estimator, "steps"):
+        estimator = estimator.estimator  # FrozenEstimator and similar wrappers
+    return estimator
+
+
+def _takes_3d(estimator):
+    """aeon estimators (and pipelines starting with one) take 3D collections."""
+    from aeon.base import BaseAeonEstimator
+
+    estimator = _unwrap(estimator)
+    if hasattr(estimator, "steps"):
+        estimator = _unwrap(estimator.steps[0][1])
+    return isinstance(estimator, BaseAeonEstimator)
+
+
+def estimator_input(estimator, X):
+    """``X`` as the estimator expects it: 3D for aeon, flattened 2D for scikit-learn."""
+    return X if _takes_3d(estimator) else X.reshape(len(X), -1)
+
+
+def is_fitted(estimator):
+    """Whether an aeon or scikit-learn estimator is fitted."""
+    inner = _unwrap(estimator)
+    if hasattr(inner, "is_fitted") and hasattr(inner, "get_tag"):  # aeon
+        return bool(inner.is_fitted)
+    try:
+        check_is_fitted(estimator)
+    except NotFittedError:
+        return False
+    except TypeError:  # not an estimator at all
+        return False
+    return True
+
+
+def _is_one_hot(proba):
+    return bool(np.all(proba.max(axis=1) >= 1.0 - 1e-6))
+
+
+def _scores_to_logits(scores):
+    scores = np.asarray(scores, dtype=np.float64)
+    if scores.ndim == 1:  # binary decision function: score of the positive class
+        scores = np.stack([-scores / 2, scores / 2], axis=1)
+    return scores
+
+
+def _proba_to_logits(proba):
+    return np.log(np.clip(np.asarray(proba, dtype=np.float64), _PROBA_FLOOR, None))
+
+
+class EstimatorTeacher(Teacher):
+    """A fitted aeon or scikit-learn classifier as teacher (black-box).
+
+    Its logits are log-probabilities; where its training-set probabilities are one-hot
+    and it has ``decision_function``, the decision scores are used instead (ridge-based
+    classifiers), and where it has neither a warning says it teaches nothing beyond the
+    labels. Columns are aligned to the student's classes by label.
+
+    Parameters
+    ----------
+    estimator : fitted classifier
+    target_classes : array-like
+        The student's ``classes_``.
+    training_logits : np.ndarray, optional
+        Logits already known for the training series (out-of-fold predictions of a
+        classifier fitted inside ``fit``), in the order of ``target_classes``.
+    """
+
+    signals = frozenset({"logits"})
+
+    def __init__(self, estimator, target_classes, training_logits=None):
+        if not (hasattr(estimator, "predict_proba") or hasattr(estimator, "decision_function")):
+            raise TypeError(
+                f"The teacher {type(estimator).__name__} has neither predict_proba nor "
+                "decision_function, so it cannot give logits. Use a probabilistic "
+                "classifier, a torch network, or method='none'."
+            )
+        self.estimator = estimator
+        self.order = class_order(estimator.classes_, target_classes, "the teacher")
+        self.training_logits = training_logits
+        self.use_scores = not hasattr(estimator, "predict_proba")
+        self.n_calls = 0
+
+    def _raw(self, X):
+        X = estimator_input(self.estimator, X)
+        parts = []
+        for start in range(0, len(X), TEACHER_BATCH_SIZE):
+            chunk = X[start : start + TEACHER_BATCH_SIZE]
+            self.n_calls += 1
+            if self.use_scores:
+                parts.append(_scores_to_logits(self.estimator.decision_function(chunk)))
+            else:
+                parts.append(_proba_to_logits(self.estimator.predict_proba(chunk)))
+        return np.concatenate(parts)[:, self.order]
+
+    def logits(self, X):
+        """Logits for new series (batched calls to the estimator)."""
+        return self._raw(X).astype(np.float32)
+
+    def outputs(self, X, signals):
+        if self.training_logits is not None:
+            return {"logits": self.training_logits.astype(np.float32)}
+        logits = self._raw(X)
+        if _is_one_hot(np.exp(logits)):
+            self._choose_scores_over_one_hot(X)
+            if self.use_scores:
+                logits = self._raw(X)
+        return {"logits": logits.astype(np.float32)}
+
+    def _choose_scores_over_one_hot(self, X):
+        if hasattr(self.estimator, "decision_function"):
+            self.use_scores = True
+            return
+        warnings.warn(
+            f"The teacher {type(_unwrap(self.estimator)).__name__} gives one-hot "
+            "probabilities on the training series, which carry nothing beyond the labels "
+            "(ridge-based classifiers such as the ROCKET family do this, and so does any "
+            "classifier that fits its training set perfectly). Pass the classifier "
+            "unfitted so aeon-kd uses out-of-fold probabilities, or choose a teacher with "
+            "soft probabilities (e.g. QUANTClassifier).",
+            OneHotTeacherWarning,
+            stacklevel=4,
+        )
+
+
+def _fit_with_oof_logits(estimator, X, y_labels, classes, seed):
+    """Fit a clone of ``estimator`` on all rows; soft labels come from out-of-fold
+    predictions, since in-sample probabilities of a strong classifier are near one-hot."""
+    fitted = clone(estimator)
+    X_in = estimator_input(fitted, X)
+    _, counts = np.unique(y_labels, return_counts=True)
+    n_splits = int(min(5, counts.min()))
+    fitted.fit(X_in, y_labels)
+    if n_splits < 2:
+        warnings.warn(
+            "A class has a single training series, so out-of-fold teacher probabilities "
+            "cannot be computed; the teacher's in-sample probabilities are used instead.",
+            stacklevel=4,
+        )
+        return fitted, None
+    cv = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    method = "predict_proba" if hasattr(fitted, "predict_proba") else "decision_function"
+    raw = cross_val_predict(clone(estimator), X_in, y_labels, cv=cv, method=method)
+    if method == "predict_proba" and _is_one_hot(raw) and hasattr(fitted, "decision_function"):
+        method = "decision_function"
+        raw = cross_val_predict(clone(estimator), X_in, y_labels, cv=cv, method=method)
+    logits = _proba_to_logits(raw) if method == "predict_proba" else _scores_to_logits(raw)
+    # cross_val_predict orders columns by the sorted labels of y, which are ``classes``
+    return fitted, logits
+
+
+def _is_estimator(obj):
+    return hasattr(obj, "fit") and (
+        hasattr(obj, "predict_proba") or hasattr(obj, "decision_function")
+    )
+
+
+def resolve_teacher(teacher, *, X, y_labels, classes, needs, method_name, seed, default):
+    """Turn the user's ``teacher`` into an adapter.
+
+    Parameters
+    ----------
+    teacher : None, torch module, skorch net, classifier or FrozenEstimator
+    X : np.ndarray
+        Every series given to ``fit``, as the teacher sees them.
+    y_labels : np.ndarray
+        Their labels.
+    classes : np.ndarray
+        The student's ``classes_``.
+    needs : frozenset of str
+        Signals the method needs.
+    method_name : str
+        For error messages.
+    seed : int
+        Seeds the default teacher and the out-of-fold splits.
+    default : callable
+        ``default(needs, seed)`` builds the teacher used when ``teacher`` is None.
+
+    Returns
+    -------
+    adapter : Teacher or None
+        None when the method needs nothing from a teacher.
+    """
+    if not needs:
+        return None
+    if teacher is None:
+        teacher = default(needs, seed)
+    n_classes = len(classes)
+    if isinstance(teacher, nn.Module):
+        adapter = TorchTeacher(teacher, n_classes)
+    elif _is_skorch_net(teacher):
+        adapter = _skorch_teacher(teacher, n_classes, classes)
+    elif _is_estimator(teacher):
+        if is_fitted(teacher):
+            adapter = EstimatorTeacher(teacher, classes)
+        elif type(teacher).__name__ == "FrozenEstimator":
+            raise NotFittedError(
+                "The teacher is a FrozenEstimator around an unfitted classifier. Fit the "
+                "classifier before freezing it, or pass it unfitted without FrozenEstimator "
+                "so it is fitted inside fit."
+            )
+        else:
+            fitted, logits = _fit_with_oof_logits(teacher, X, y_labels, classes, seed)
+            adapter = EstimatorTeacher(fitted, classes, training_logits=logits)
+    else:
+        raise TypeError(
+            f"Cannot use a {type(teacher).__name__} as teacher. Pass a torch nn.Module, a "
+            "fitted skorch net, an aeon or scikit-learn classifier with predict_proba "
+            "(fitted, unfitted or in a FrozenEstimator), or None."
+        )
+    missing = set(needs) - set(adapter.signals)
+    if missing:
+        raise ValueError(
+            f"Method {method_name!r} needs {sorted(missing)} from the teacher, but a "
+            f"{adapter.kind} {type(_unwrap(adapter.estimator)).__name__} teacher gives only "
+            f"{sorted(adapter.signals)}. Signals such as hidden states and features come "
+            "from white-box teachers: a torch network following the forward_signals "
+            "protocol (the built-in networks do) or a skorch net wrapping one."
+        )
+    return adapter
+
+
+def _is_skorch_net(obj):
+    try:
+        from skorch import NeuralNet
+    except ImportError:  # pragma: no cover - skorch is a dependency
+        return False
+    return isinstance(obj, NeuralNet)
+
+
+def _skorch_teacher(net, n_classes, classes):
+    if not getattr(net, "initialized_", False) or not hasattr(net, "module_"):
+        raise NotFittedError(
+            f"The skorch teacher {type(net).__name__} is not fitted. Call its fit (or "
+            "initialize and load its weights) before passing it as teacher."
+        )
+    outputs_probabilities = isinstance(getattr(net, "criterion_", None), nn.NLLLoss)
+    net_classes = getattr(net, "classes_", None)
+    return TorchTeacher(
+        net.module_,
+        n_classes,
+        classes=net_classes if net_classes is not None and len(net_classes) else None,
+        target_classes=classes,
+        outputs_probabilities=outputs_probabilities,
+        estimator=net,
+    )
+

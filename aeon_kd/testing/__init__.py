@@ -1,0 +1,5 @@
+"""Public helpers for tests and for authors of new methods and students."""
+
+from aeon_kd.testing._teachers import CentroidTeacher, CountingTeacher
+
+__all__ = ["CentroidTeacher", "CountingTeacher"]

@@ -1,0 +1,234 @@
+"""The skorch net that trains a student under a distillation method.
+
+Cached teacher outputs travel beside the input in skorch's dict-X (``"X"``,
+``"index"``, ``"teacher_<signal>"`` and the method's own per-row arrays), so every
+batch carries the teacher signals of exactly its rows and a black-box teacher is never
+called inside the epoch loop. The loss is the task loss times ``task_weight`` plus the
+method's named terms; each is recorded per batch and averaged per epoch into
+``history`` by skorch's ``PassthroughScoring``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from skorch import NeuralNet
+from skorch.callbacks import (
+    EarlyStopping,
+    LRScheduler,
+    PassthroughScoring,
+    ProgressBar,
+)
+from skorch.dataset import Dataset
+from skorch.helper import predefined_split
+from skorch.utils import to_tensor
+from torch import nn
+
+from aeon_kd.methods._base import DistillationBatch
+from aeon_kd.students._networks import signals_of
+
+__all__ = ["DistillationNet", "TrainingConfig", "train_student"]
+
+_TEACHER_PREFIX = "teacher_"
+
+
+class DistillationNet(NeuralNet):
+    """skorch ``NeuralNet`` whose loss is the task loss plus a method's terms.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        The student.
+    method : Method
+        The distillation method (see :mod:`aeon_kd.methods`).
+    task : {"classification", "forecasting"}
+    auxiliary : torch.nn.ModuleDict, optional
+        The method's trainable helpers; registered with skorch so they move to the
+        device, switch train/eval with the student and are optimised with it.
+    teacher_module : torch.nn.Module, optional
+        A white-box teacher for methods that query it online.
+    **kwargs
+        Passed to ``skorch.NeuralNet``.
+    """
+
+    def __init__(
+        self,
+        module,
+        *,
+        method,
+        task="classification",
+        auxiliary=None,
+        teacher_module=None,
+        **kwargs,
+    ):
+        # torch components are set before skorch's __init__ marks the net as built:
+        # they are configuration here; initialize_module registers the auxiliary dict
+        self.method = method
+        self.task = task
+        self.auxiliary = auxiliary
+        self.teacher_module = teacher_module
+        super().__init__(module, **kwargs)
+
+    def initialize_module(self):
+        super().initialize_module()
+        self.auxiliary_ = self.auxiliary if self.auxiliary is not None else nn.ModuleDict()
+        return self
+
+    def infer(self, x, **fit_params):
+        x = to_tensor(x, device=self.device)
+        inputs = x["X"] if isinstance(x, dict) else x
+        if self.method.student_signals <= {"logits"}:
+            return {"logits": self.module_(inputs)}
+        return signals_of(self.module_, inputs)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        y_true = to_tensor(y_true, device=self.device)
+        X = to_tensor(X, device=self.device)
+        task_loss = self.criterion_(y_pred["logits"], y_true)
+        batch = DistillationBatch(
+            student=y_pred,
+            teacher={
+                k[len(_TEACHER_PREFIX):]: v for k, v in X.items() if k.startswith(_TEACHER_PREFIX)
+            },
+            y=y_true,
+            extras={k: v for k, v in X.items() if k != "X" and not k.startswith(_TEACHER_PREFIX)},
+            modules=self.auxiliary_,
+            student_module=self.module_,
+            training=training,
+            task=self.task,
+            teacher_module=self.teacher_module,
+        )
+        terms = self.method.loss_terms(batch)
+        loss = getattr(self.method, "task_weight", 1.0) * task_loss
+        for value in terms.values():
+            loss = loss + value
+        prefix = "train_" if training else "valid_"
+        self.history.record_batch(prefix + "task", task_loss.item())
+        for name, value in terms.items():
+            self.history.record_batch(prefix + name, float(value.detach()))
+        if not training and self.task == "classification":
+            correct = (y_pred["logits"].argmax(dim=1) == y_true).float().mean()
+            self.history.record_batch("valid_acc", correct.item())
+        return loss
+
+
+@dataclass
+class TrainingConfig:
+    """Training settings shared by both estimators."""
+
+    max_epochs: int = 100
+    batch_size: int = 32
+    lr: float = 1e-3
+    patience: int = 20
+    lr_schedule: object = None
+    device: str = "cpu"
+    verbose: bool = False
+    seed: int = 0
+
+
+def _rows(data, index):
+    return {k: v[index] for k, v in data.items()}
+
+
+def _schedule_callback(lr_schedule, max_epochs, monitor):
+    if lr_schedule is None:
+        return []
+    if lr_schedule == "cosine":
+        return [LRScheduler(policy="CosineAnnealingLR", T_max=max(1, max_epochs))]
+    if lr_schedule == "plateau":
+        return [LRScheduler(policy="ReduceLROnPlateau", monitor=monitor, patience=5, factor=0.5)]
+    raise ValueError(
+        f"lr_schedule must be None, 'cosine' or 'plateau', got {lr_schedule!r}."
+    )
+
+
+def train_student(
+    student,
+    method,
+    *,
+    X,
+    y,
+    train_index,
+    valid_index,
+    per_row,
+    auxiliary,
+    config,
+    task="classification",
+    teacher_module=None,
+):
+    """Train ``student`` under ``method`` and return the fitted skorch net.
+
+    Parameters
+    ----------
+    student : torch.nn.Module
+        Freshly initialised student.
+    method : Method
+    X : np.ndarray
+        Student input for every row, float32.
+    y : np.ndarray
+        Targets for every row (class indices or float values).
+    train_index, valid_index : np.ndarray
+        Rows of the training and validation splits (``valid_index`` may be empty).
+    per_row : dict of str to np.ndarray
+        Cached arrays aligned with ``X`` (teacher outputs as ``teacher_<signal>``, the
+        method's precomputed arrays).
+    auxiliary : dict of str to torch.nn.Module
+        The method's trainable helpers.
+    config : TrainingConfig
+    task : {"classification", "forecasting"}
+    teacher_module : torch.nn.Module, optional
+
+    Returns
+    -------
+    net : DistillationNet
+        Trained, best weights restored, modules in eval mode.
+    """
+    data = {"X": X, "index": np.arange(len(X)), **per_row}
+    has_valid = len(valid_index) > 0
+    monitor = "valid_loss" if has_valid else "train_loss"
+    terms = ("task", *method.term_names())
+    callbacks = [(f"train_{t}", PassthroughScoring(f"train_{t}", on_train=True)) for t in terms]
+    if has_valid:
+        callbacks += [(f"valid_{t}", PassthroughScoring(f"valid_{t}")) for t in terms]
+        if task == "classification":
+            callbacks.append(("valid_acc", PassthroughScoring("valid_acc", lower_is_better=False)))
+    callbacks.append(
+        (
+            "early_stopping",
+            EarlyStopping(monitor=monitor, patience=config.patience, load_best=True),
+        )
+    )
+    callbacks += [
+        ("lr_schedule", cb)
+        for cb in _schedule_callback(config.lr_schedule, config.max_epochs, monitor)
+    ]
+    if config.verbose:
+        callbacks.append(("progress", ProgressBar()))
+    criterion = nn.CrossEntropyLoss if task == "classification" else nn.MSELoss
+    train_split = (
+        predefined_split(Dataset(_rows(data, valid_index), y[valid_index])) if has_valid else None
+    )
+    generator = torch.Generator().manual_seed(config.seed)
+    net = DistillationNet(
+        student,
+        method=method,
+        task=task,
+        auxiliary=nn.ModuleDict(auxiliary),
+        teacher_module=teacher_module,
+        criterion=criterion,
+        optimizer=torch.optim.Adam,
+        lr=config.lr,
+        max_epochs=config.max_epochs,
+        batch_size=config.batch_size,
+        train_split=train_split,
+        callbacks=callbacks,
+        iterator_train__shuffle=True,
+        iterator_train__generator=generator,
+        device=config.device,
+        verbose=int(bool(config.verbose)),
+    )
+    net.fit(_rows(data, train_index), y[train_index])
+    net.module_.eval()
+    return net

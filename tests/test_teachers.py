@@ -1,0 +1,203 @@
+"""Every kind of teacher, class alignment, caching and the teacher-facing errors."""
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import NotFittedError
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression, RidgeClassifier
+from skorch import NeuralNetClassifier
+from torch import nn
+
+from aeon_kd import DistilledClassifier
+from aeon_kd.students import RecurrentStudent
+from aeon_kd.teachers import EstimatorTeacher, OneHotTeacherWarning, TorchTeacher
+from aeon_kd.testing import CentroidTeacher, CountingTeacher
+from tests.conftest import FAST, make_data
+
+
+class ReorderedTeacher(ClassifierMixin, BaseEstimator):
+    """Fitted teacher whose classes_ come in reverse order, columns to match."""
+
+    def fit(self, X, y):
+        self.inner_ = CentroidTeacher().fit(X, y)
+        self.classes_ = self.inner_.classes_[::-1]
+        return self
+
+    def predict_proba(self, X):
+        return self.inner_.predict_proba(X)[:, ::-1]
+
+
+def test_columns_aligned_by_label_not_position(data3):
+    X, y = data3
+    reordered = ReorderedTeacher().fit(X, y)
+    plain = CentroidTeacher().fit(X, y)
+    classes = np.unique(y)
+    got = EstimatorTeacher(reordered, classes).outputs(X, {"logits"})["logits"]
+    expected = np.log(plain.predict_proba(X.reshape(len(X), -1)))
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+    # and end to end: distilling either teacher caches the same logits
+    clf = DistilledClassifier(teacher=reordered, **FAST).fit(X, y)
+    assert clf.teacher_agreement_ is not None
+
+
+def test_counting_teacher_called_once_per_training_series(data):
+    X, y = data
+    teacher = CountingTeacher().fit(X, y)
+    clf = DistilledClassifier(**{**FAST, "max_epochs": 5}).fit(X, y, teacher=teacher)
+    assert teacher.n_predicted == len(X)  # every series exactly once, none in the epochs
+    assert len(teacher.calls) == 1  # one batched call for this small set
+    assert len(clf.history_) == 5
+
+
+def test_fit_teacher_wins_over_constructor_teacher(data):
+    X, y = data
+    ctor, given = CountingTeacher().fit(X, y), CountingTeacher().fit(X, y)
+    DistilledClassifier(teacher=ctor, **FAST).fit(X, y, teacher=given)
+    assert given.n_predicted == len(X) and ctor.n_predicted == 0
+    # the override lasts one fit only
+    clf = DistilledClassifier(teacher=ctor, **FAST)
+    clf.fit(X, y, teacher=given)
+    clf.fit(X, y)
+    assert ctor.n_predicted == len(X)
+
+
+def test_unfitted_teacher_is_cloned_fitted_and_gives_out_of_fold_labels(data):
+    X, y = data
+    teacher = CentroidTeacher(sharpness=50.0)
+    clf = DistilledClassifier(teacher=teacher, **FAST).fit(X, y)
+    assert not hasattr(teacher, "classes_")  # the user's object is untouched
+    assert hasattr(clf.teacher_, "centroids_")
+
+
+def test_frozen_estimator_teacher(data):
+    X, y = data
+    fitted = CountingTeacher().fit(X, y)
+    clf = DistilledClassifier(teacher=FrozenEstimator(fitted), **FAST).fit(X, y)
+    assert fitted.n_predicted == len(X)
+    assert clf.teacher_ is not None
+
+
+def test_default_teacher_is_quant(data):
+    X, y = data
+    clf = DistilledClassifier(method="kd", **FAST).fit(X, y)
+    assert type(clf.teacher_).__name__ == "QUANTClassifier"
+    none = DistilledClassifier(method="none", **FAST).fit(X, y)
+    assert none.teacher_ is None  # nothing is built when nothing is needed
+
+
+def test_sklearn_2d_teacher_gets_flattened_input():
+    X, y = make_data(n=20, n_channels=2, length=6)
+    lr = LogisticRegression().fit(X.reshape(20, -1), y)
+    clf = DistilledClassifier(teacher=lr, **FAST).fit(X, y)
+    assert clf.teacher_ is lr
+
+
+def test_one_hot_teacher_uses_decision_scores_or_warns(data):
+    X, y = data
+    ridge = RidgeClassifier().fit(X.reshape(len(X), -1), y)  # one-hot proba? it has none
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", OneHotTeacherWarning)
+        DistilledClassifier(teacher=ridge, **FAST).fit(X, y)  # decision scores, no warning
+
+    class HardTeacher(CentroidTeacher):
+        def predict_proba(self, X):
+            p = super().predict_proba(X)
+            return (p == p.max(axis=1, keepdims=True)).astype(float)
+
+    with pytest.warns(OneHotTeacherWarning, match="one-hot"):
+        DistilledClassifier(teacher=HardTeacher().fit(X, y), **FAST).fit(X, y)
+
+
+def _torch_teacher(n_channels=1, n_classes=2, seed=0):
+    torch.manual_seed(seed)
+    return RecurrentStudent(n_channels, n_classes, hidden_size=8)
+
+
+def test_torch_teacher_is_not_mutated(data):
+    X, y = data
+    teacher = _torch_teacher()
+    teacher.train()
+    before = {k: v.clone() for k, v in teacher.state_dict().items()}
+    clf = DistilledClassifier(teacher=teacher, **FAST).fit(X, y)
+    assert teacher.training  # its mode is restored
+    for k, v in teacher.state_dict().items():
+        assert torch.equal(v, before[k])
+    assert all(p.grad is None for p in teacher.parameters())
+    assert clf.teacher_ is teacher
+
+
+def test_torch_teacher_width_mismatch(data3):
+    X, y = data3
+    with pytest.raises(ValueError, match=r"shape \(30, 2\), but y has 3 classes"):
+        DistilledClassifier(teacher=_torch_teacher(n_classes=2), **FAST).fit(X, y)
+
+
+def test_skorch_teacher(data):
+    X, y = data
+    y_index = (y == "c1").astype(np.int64)
+
+    class Softmaxed(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = _torch_teacher()
+
+        def forward(self, x):
+            return torch.softmax(self.net(x), dim=1)
+
+    net = NeuralNetClassifier(Softmaxed, max_epochs=2, train_split=None, verbose=0)
+    net.fit(X.astype(np.float32), y_index)
+    clf = DistilledClassifier(teacher=net, **FAST).fit(X, (y_index == 1).astype(int))
+    assert clf.teacher_ is net
+    # probabilities from an NLLLoss net are turned into log-probabilities
+    adapter = TorchTeacher(net.module_, 2, outputs_probabilities=True)
+    logits = adapter.outputs(X.astype(np.float32), {"logits"})["logits"]
+    expected = net.predict_proba(X.astype(np.float32))
+    np.testing.assert_allclose(np.exp(logits), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_unfitted_skorch_teacher_is_rejected(data):
+    X, y = data
+    net = NeuralNetClassifier(_torch_teacher, max_epochs=1)
+    with pytest.raises(NotFittedError, match="not fitted"):
+        DistilledClassifier(teacher=net, **FAST).fit(X, y)
+
+
+def test_frozen_unfitted_teacher_is_rejected(data):
+    X, y = data
+    with pytest.raises(NotFittedError, match="unfitted"):
+        DistilledClassifier(teacher=FrozenEstimator(CentroidTeacher()), **FAST).fit(X, y)
+
+
+def test_teacher_classes_differ_names_labels(data):
+    X, y = data
+    other = CentroidTeacher().fit(X, np.where(y == "c0", "c0", "zz"))
+    with pytest.raises(ValueError, match=r"Missing from the teacher: \['c1'\].*extra.*\['zz'\]"):
+        DistilledClassifier(teacher=other, **FAST).fit(X, y)
+
+
+def test_teacher_classes_differ_in_type_gets_a_hint():
+    X, y = make_data(labels=["1", "2"])
+    ints = CentroidTeacher().fit(X, y.astype(int))
+    with pytest.raises(ValueError, match="match as text but not as values"):
+        DistilledClassifier(teacher=ints, **FAST).fit(X, y)
+
+
+def test_teacher_without_predict_proba(data):
+    X, y = data
+
+    class LabelsOnly(BaseEstimator):
+        def fit(self, X, y):
+            self.classes_ = np.unique(y)
+            return self
+
+        def predict(self, X):
+            return np.repeat(self.classes_[0], len(X))
+
+    with pytest.raises(TypeError, match="predict_proba"):
+        DistilledClassifier(teacher=LabelsOnly().fit(X, y), **FAST).fit(X, y)
+    with pytest.raises(TypeError, match="Cannot use a str as teacher"):
+        DistilledClassifier(teacher="bert", **FAST).fit(X, y)
