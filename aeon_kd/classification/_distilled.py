@@ -214,6 +214,7 @@ class DistilledClassifier(BaseClassifier):
         adapter = resolve_teacher(
             teacher,
             X=X,
+            X_fit=X_student,
             y_labels=y,
             classes=self.classes_,
             needs=method.teacher_signals,
@@ -221,7 +222,10 @@ class DistilledClassifier(BaseClassifier):
             seed=seed,
             default=default_teacher,
         )
-        teacher_outputs = {} if adapter is None else adapter.outputs(X, method.teacher_signals)
+        teacher_outputs = {}
+        if adapter is not None:  # teachers fitted here learnt on the student's input
+            X_teacher = X_student if adapter.fitted_here else X
+            teacher_outputs = adapter.outputs(X_teacher, method.teacher_signals)
         context = FitContext(
             X=X_student,
             y=y_index,
@@ -260,7 +264,7 @@ class DistilledClassifier(BaseClassifier):
                     verbose=self.verbose,
                     seed=seed,
                 ),
-                teacher_module=None if adapter is None else adapter.module,
+                online_teacher=adapter if getattr(adapter, "kind", "") == "white-box" else None,
             )
         self.student_ = net.module_
         self.history_ = net.history

@@ -90,8 +90,11 @@ class DistillationBatch:
         True during training steps, False on the validation split.
     task : str
         ``"classification"`` or ``"forecasting"``.
-    teacher_module : torch.nn.Module or None
-        The teacher's network when it is white-box, for methods that query it online.
+    online_teacher : aeon_kd.teachers.TorchTeacher or None
+        The white-box teacher's adapter, for methods that query it on new inputs
+        during training: ``online_teacher.forward(x, signals)`` runs it without
+        gradients in eval mode, outputs aligned to the student's classes. None for
+        black-box teachers, which are never called inside the epoch loop.
     """
 
     student: dict
@@ -102,7 +105,7 @@ class DistillationBatch:
     student_module: torch.nn.Module
     training: bool = True
     task: str = "classification"
-    teacher_module: object = None
+    online_teacher: object = None
 
 
 class Method(BaseEstimator):
@@ -306,7 +309,7 @@ class MethodSum(Method):
                 student_module=batch.student_module,
                 training=batch.training,
                 task=batch.task,
-                teacher_module=batch.teacher_module,
+                online_teacher=batch.online_teacher,
             )
             for term, value in member.loss_terms(member_batch).items():
                 terms[f"{name}_{term}" if term != name else name] = value

@@ -63,6 +63,8 @@ class Teacher:
     kind = "black-box"
     estimator = None
     module = None
+    #: the teacher was fitted inside ``fit`` on the student's (resampled) input
+    fitted_here = False
 
     def outputs(self, X, signals):
         """Compute ``signals`` for every row of ``X`` in batches.
@@ -360,14 +362,17 @@ def _is_estimator(obj):
     )
 
 
-def resolve_teacher(teacher, *, X, y_labels, classes, needs, method_name, seed, default):
+def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name, seed, default):
     """Turn the user's ``teacher`` into an adapter.
 
     Parameters
     ----------
     teacher : None, torch module, skorch net, classifier or FrozenEstimator
     X : np.ndarray
-        Every series given to ``fit``, as the teacher sees them.
+        Every series given to ``fit``, as a fitted teacher sees them.
+    X_fit : np.ndarray
+        The same series as the student sees them (resampled); teachers fitted here
+        (unfitted or default ones) learn on these.
     y_labels : np.ndarray
         Their labels.
     classes : np.ndarray
@@ -405,8 +410,9 @@ def resolve_teacher(teacher, *, X, y_labels, classes, needs, method_name, seed, 
                 "so it is fitted inside fit."
             )
         else:
-            fitted, logits = _fit_with_oof_logits(teacher, X, y_labels, classes, seed)
+            fitted, logits = _fit_with_oof_logits(teacher, X_fit, y_labels, classes, seed)
             adapter = EstimatorTeacher(fitted, classes, training_logits=logits)
+            adapter.fitted_here = True
     else:
         raise TypeError(
             f"Cannot use a {type(teacher).__name__} as teacher. Pass a torch nn.Module, a "

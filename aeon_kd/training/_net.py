@@ -47,8 +47,8 @@ class DistillationNet(NeuralNet):
     auxiliary : torch.nn.ModuleDict, optional
         The method's trainable helpers; registered with skorch so they move to the
         device, switch train/eval with the student and are optimised with it.
-    teacher_module : torch.nn.Module, optional
-        A white-box teacher for methods that query it online.
+    online_teacher : TorchTeacher, optional
+        A white-box teacher's adapter for methods that query it online.
     **kwargs
         Passed to ``skorch.NeuralNet``.
     """
@@ -60,7 +60,7 @@ class DistillationNet(NeuralNet):
         method,
         task="classification",
         auxiliary=None,
-        teacher_module=None,
+        online_teacher=None,
         **kwargs,
     ):
         # torch components are set before skorch's __init__ marks the net as built:
@@ -68,7 +68,7 @@ class DistillationNet(NeuralNet):
         self.method = method
         self.task = task
         self.auxiliary = auxiliary
-        self.teacher_module = teacher_module
+        self.online_teacher = online_teacher
         super().__init__(module, **kwargs)
 
     def initialize_module(self):
@@ -98,7 +98,7 @@ class DistillationNet(NeuralNet):
             student_module=self.module_,
             training=training,
             task=self.task,
-            teacher_module=self.teacher_module,
+            online_teacher=self.online_teacher,
         )
         terms = self.method.loss_terms(batch)
         loss = getattr(self.method, "task_weight", 1.0) * task_loss
@@ -156,7 +156,7 @@ def train_student(
     auxiliary,
     config,
     task="classification",
-    teacher_module=None,
+    online_teacher=None,
 ):
     """Train ``student`` under ``method`` and return the fitted skorch net.
 
@@ -178,7 +178,7 @@ def train_student(
         The method's trainable helpers.
     config : TrainingConfig
     task : {"classification", "forecasting"}
-    teacher_module : torch.nn.Module, optional
+    online_teacher : TorchTeacher, optional
 
     Returns
     -------
@@ -216,7 +216,7 @@ def train_student(
         method=method,
         task=task,
         auxiliary=nn.ModuleDict(auxiliary),
-        teacher_module=teacher_module,
+        online_teacher=online_teacher,
         criterion=criterion,
         optimizer=torch.optim.Adam,
         lr=config.lr,
