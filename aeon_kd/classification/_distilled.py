@@ -59,8 +59,8 @@ class DistilledClassifier(BaseClassifier):
         Maximum training epochs.
     batch_size : int, default=32
         Mini-batch size.
-    lr : float, default=1e-3
-        Adam learning rate.
+    lr : float, default=5e-3
+        Adam learning rate (5e-3 is the MemKD/TSD papers' setting for small students).
     validation_size : float, default=0.2
         Fraction of the training series held out (stratified) for early stopping and
         the fidelity measures; 0 trains on everything and stops on the training loss.
@@ -135,7 +135,7 @@ class DistilledClassifier(BaseClassifier):
         student_params=None,
         max_epochs=100,
         batch_size=32,
-        lr=1e-3,
+        lr=5e-3,
         validation_size=0.2,
         patience=20,
         lr_schedule=None,

@@ -78,6 +78,7 @@ class HintonKD(Method):
         self.task_weight = task_weight
 
     def loss_terms(self, batch):
+        """Weighted ``kd`` term for one batch."""
         if not self.temperature > 0:
             raise ValueError(f"temperature must be > 0, got {self.temperature!r}.")
         student, teacher = batch.student["logits"], batch.teacher["logits"]

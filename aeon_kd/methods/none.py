@@ -29,7 +29,9 @@ class NoKD(Method):
         self.task_weight = task_weight
 
     def term_names(self):
+        """No terms: the task loss alone."""
         return ()
 
     def loss_terms(self, batch):
+        """No distillation terms."""
         return {}

@@ -122,7 +122,7 @@ class FCNStudent(nn.Module):
                 f"filters={filters} and kernel_sizes={kernel_sizes}."
             )
         blocks, width = [], n_channels
-        for out, k in zip(filters, kernel_sizes):
+        for out, k in zip(filters, kernel_sizes, strict=True):
             blocks += [
                 nn.Conv1d(width, out, k, padding="same"),
                 nn.BatchNorm1d(out),

@@ -1,5 +1,6 @@
-"""Teacher adapters: whatever the user passed, turned into something that states what
-it can give and gives it in batches.
+"""Teacher adapters: what the user passed, as something that states what it can give.
+
+Each adapter gives its signals in batches.
 
 * :class:`TorchTeacher` wraps a torch ``nn.Module`` (or a fitted skorch net):
   white-box, it gives logits and, through the signal protocol of
@@ -201,7 +202,7 @@ class _eval_mode:
         self.module.eval()
 
     def __exit__(self, *exc):
-        for m, flag in zip(self.module.modules(), self.flags):
+        for m, flag in zip(self.module.modules(), self.flags, strict=True):
             m.training = flag
 
 
@@ -212,7 +213,7 @@ def _unwrap(estimator):
 
 
 def _takes_3d(estimator):
-    """aeon estimators (and pipelines starting with one) take 3D collections."""
+    """Aeon estimators (and pipelines starting with one) take 3D collections."""
     from aeon.base import BaseAeonEstimator
 
     estimator = _unwrap(estimator)
@@ -331,8 +332,11 @@ class EstimatorTeacher(Teacher):
 
 
 def _fit_with_oof_logits(estimator, X, y_labels, classes, seed):
-    """Fit a clone of ``estimator`` on all rows; soft labels come from out-of-fold
-    predictions, since in-sample probabilities of a strong classifier are near one-hot."""
+    """Fit a clone of ``estimator`` on all rows and return out-of-fold logits.
+
+    Soft labels come from out-of-fold predictions, since in-sample probabilities of a
+    strong classifier are near one-hot.
+    """
     fitted = clone(estimator)
     X_in = estimator_input(fitted, X)
     _, counts = np.unique(y_labels, return_counts=True)
