@@ -177,7 +177,7 @@ def test_student_with_wrong_output_width(data3):
 def test_unequal_length_rejected_clearly():
     X = [np.zeros((1, 10)), np.zeros((1, 12))] * 5
     y = np.array([0, 1] * 5)
-    with pytest.raises(ValueError, match="unequal length"):
+    with pytest.raises(ValueError, match="unequal-length series.*Resizer"):
         DistilledClassifier(**FAST).fit(X, y)
 
 

@@ -185,6 +185,12 @@ class DistilledClassifier(BaseClassifier):
                     "one timepoint."
                 )
             _check_finite(X, "X")
+        elif isinstance(X, list) and len({np.shape(x)[-1] for x in X}) > 1:
+            raise ValueError(
+                "X holds unequal-length series, which DistilledClassifier cannot take: "
+                "resize them first, e.g. aeon's Resizer(resized_length=...) from "
+                "aeon.transformations.collection.unequal_length, or pad them with Padder."
+            )
         # aeon's reset() inside fit keeps attributes whose names hold "__": the
         # name-mangled slot carries the fit-time teacher into _fit.
         self.__fit_teacher = teacher
