@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import torch
 from aeon.classification.base import BaseClassifier
@@ -34,7 +36,9 @@ class DistilledClassifier(BaseClassifier):
         The teacher, used when ``fit`` is called without ``teacher=``:
 
         - ``None``: a default teacher is fitted first (aeon's ``QUANTClassifier``
-          for logit methods); nothing is built for ``method="none"``.
+          for logit methods, a 3 x 100 LSTM :class:`aeon_kd.teachers.RecurrentTeacher`
+          trained on the student's input for methods that need hidden states or
+          features); nothing is built for ``method="none"``.
         - a fitted aeon or scikit-learn classifier with ``predict_proba``
           (black-box). Its columns are matched to ``classes_`` by label.
         - an unfitted classifier: cloned and fitted inside ``fit`` (so once per CV
@@ -45,7 +49,8 @@ class DistilledClassifier(BaseClassifier):
           survives ``clone`` (GridSearchCV, pipelines, tsml-eval).
         - a torch ``nn.Module`` mapping ``(n, n_channels, n_timepoints)`` float32 to
           logits ``(n, n_classes)`` in the order of the sorted labels, or a fitted
-          skorch net (white-box).
+          skorch net (white-box). Hidden states and features come from networks with
+          ``forward_signals`` or wrapped in :class:`aeon_kd.students.SignalTap`.
     method : str, Method or list, default="kd"
         Distillation method: a registry name (see :func:`aeon_kd.list_methods`), a
         method object such as ``HintonKD(temperature=2)``, or a sum/list of them.
@@ -226,9 +231,9 @@ class DistilledClassifier(BaseClassifier):
             needs=method.teacher_signals,
             method_name=method.name,
             seed=seed,
-            default=default_teacher,
+            default=partial(default_teacher, device=self.device),
         )
-        teacher_outputs = {}
+        teacher_outputs, X_teacher = {}, None
         if adapter is not None:  # teachers fitted here learnt on the student's input
             X_teacher = X_student if adapter.fitted_here else X
             teacher_outputs = adapter.outputs(X_teacher, method.teacher_signals)
@@ -240,6 +245,7 @@ class DistilledClassifier(BaseClassifier):
             teacher=adapter,
             teacher_outputs=teacher_outputs,
             rng=np.random.default_rng(seed),
+            teacher_X=X_teacher,
         )
         per_row = {f"teacher_{k}": v for k, v in teacher_outputs.items()}
         per_row.update(method.prepare(context))
@@ -250,6 +256,7 @@ class DistilledClassifier(BaseClassifier):
                 self.student, self.student_params, X_student.shape[1], self.n_classes_
             )
             _check_student_output(student, X_student, self.n_classes_)
+            context.student = student  # projectors size themselves on it
             auxiliary = method.auxiliary_modules(context)
             net = train_student(
                 student,

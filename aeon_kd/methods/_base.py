@@ -55,6 +55,14 @@ class FitContext:
         Cached teacher signals for every row of ``X``.
     rng : np.random.Generator
         Seeded generator for anything drawn up front.
+    teacher_X : np.ndarray or None
+        Every series as the teacher sees them (the rows of ``X``): the original series
+        when the student's input is resampled and the teacher was not fitted inside
+        ``fit``, else ``X`` itself. Methods that query a teacher on new series built
+        from ``X`` check that the two agree.
+    student : torch.nn.Module or None
+        The freshly built student, set before :meth:`Method.auxiliary_modules` is
+        called (e.g. to read its hidden width for a projector); None in ``prepare``.
     """
 
     X: np.ndarray
@@ -64,6 +72,8 @@ class FitContext:
     teacher: object = None
     teacher_outputs: dict = field(default_factory=dict)
     rng: np.random.Generator = field(default_factory=np.random.default_rng)
+    teacher_X: np.ndarray = None
+    student: object = None
 
 
 @dataclass
@@ -95,6 +105,9 @@ class DistillationBatch:
         during training: ``online_teacher.forward(x, signals)`` runs it without
         gradients in eval mode, outputs aligned to the student's classes. None for
         black-box teachers, which are never called inside the epoch loop.
+    inputs : Tensor or None
+        The student's input of the batch, ``(batch, n_channels, n_timepoints)``, for
+        methods that build new inputs from it (perturbations).
     """
 
     student: dict
@@ -106,6 +119,7 @@ class DistillationBatch:
     training: bool = True
     task: str = "classification"
     online_teacher: object = None
+    inputs: torch.Tensor = None
 
 
 class Method(BaseEstimator):
@@ -310,6 +324,7 @@ class MethodSum(Method):
                 training=batch.training,
                 task=batch.task,
                 online_teacher=batch.online_teacher,
+                inputs=batch.inputs,
             )
             for term, value in member.loss_terms(member_batch).items():
                 terms[f"{name}_{term}" if term != name else name] = value

@@ -14,8 +14,9 @@ so a method can read hidden states without hooks or edits to the network.
 
 from __future__ import annotations
 
-import torch
 from torch import nn
+
+from aeon_kd.students._signals import signals_of  # noqa: F401  (re-exported)
 
 __all__ = ["RecurrentStudent", "FCNStudent"]
 
@@ -150,10 +151,3 @@ class FCNStudent(nn.Module):
 def count_parameters(module: nn.Module) -> int:
     """Number of trainable parameters of a torch module."""
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
-
-
-def signals_of(module: nn.Module, x: torch.Tensor) -> dict:
-    """Signals of a network: the full protocol if it has one, else logits only."""
-    if hasattr(module, "forward_signals"):
-        return module.forward_signals(x)
-    return {"logits": module(x)}

@@ -7,11 +7,13 @@ from aeon_kd.teachers._adapters import (
     TorchTeacher,
     resolve_teacher,
 )
-from aeon_kd.teachers._default import default_teacher
+from aeon_kd.teachers._default import RECURRENT_TEACHER_PARAMS, RecurrentTeacher, default_teacher
 
 __all__ = [
+    "RECURRENT_TEACHER_PARAMS",
     "EstimatorTeacher",
     "OneHotTeacherWarning",
+    "RecurrentTeacher",
     "Teacher",
     "TorchTeacher",
     "default_teacher",

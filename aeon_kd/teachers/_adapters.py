@@ -27,7 +27,8 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from aeon_kd.students._networks import signals_of
+from aeon_kd.students._signals import available_signals, signals_of
+from aeon_kd.teachers._default import RecurrentTeacher
 
 __all__ = [
     "Teacher",
@@ -112,7 +113,8 @@ class TorchTeacher(Teacher):
     logits ``(batch, n_classes)`` whose columns follow the sorted labels of ``y`` (or
     the order of ``classes`` when given, e.g. a skorch net's ``classes_``). Networks
     that implement ``forward_signals`` (all built-in ones do) also give per-step
-    hidden states and pooled features.
+    hidden states and pooled features; any other network gives them when wrapped in
+    :class:`aeon_kd.students.SignalTap`, which reads named layers with forward hooks.
 
     The user's module is never changed: outputs are computed under ``no_grad`` in
     eval mode and the module's training flags are restored afterwards.
@@ -152,8 +154,7 @@ class TorchTeacher(Teacher):
         self.order = None
         if classes is not None and target_classes is not None:
             self.order = class_order(classes, target_classes, "the torch teacher")
-        has_protocol = hasattr(module, "forward_signals")
-        self.signals = frozenset({"logits", "hidden", "features"} if has_protocol else {"logits"})
+        self.signals = available_signals(module)
 
     @property
     def device(self):
@@ -178,7 +179,7 @@ class TorchTeacher(Teacher):
             if signals <= {"logits"}:
                 out = {"logits": self.module(x)}
             else:
-                out = signals_of(self.module, x)
+                out = signals_of(self.module, x, signals)
             out["logits"] = self._logits(out["logits"])
             return {k: out[k] for k in signals}
 
@@ -404,6 +405,25 @@ def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name,
         adapter = TorchTeacher(teacher, n_classes)
     elif _is_skorch_net(teacher):
         adapter = _skorch_teacher(teacher, n_classes, classes)
+    elif isinstance(_unwrap(teacher), RecurrentTeacher):
+        # a network aeon-kd trains: white-box once fitted (here, on the student's input)
+        fitted_here = not is_fitted(teacher)
+        if fitted_here:
+            if type(teacher).__name__ == "FrozenEstimator":
+                raise NotFittedError(
+                    "The teacher is a FrozenEstimator around an unfitted RecurrentTeacher. "
+                    "Fit it before freezing it, or pass it unfitted without FrozenEstimator."
+                )
+            teacher = clone(teacher).fit(X_fit, y_labels)
+        inner = _unwrap(teacher)
+        adapter = TorchTeacher(
+            inner.module_,
+            n_classes,
+            classes=inner.classes_,
+            target_classes=classes,
+            estimator=teacher,
+        )
+        adapter.fitted_here = fitted_here
     elif _is_estimator(teacher):
         if is_fitted(teacher):
             adapter = EstimatorTeacher(teacher, classes)
@@ -430,7 +450,11 @@ def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name,
             f"{adapter.kind} {type(_unwrap(adapter.estimator)).__name__} teacher gives only "
             f"{sorted(adapter.signals)}. Signals such as hidden states and features come "
             "from white-box teachers: a torch network following the forward_signals "
-            "protocol (the built-in networks do) or a skorch net wrapping one."
+            "protocol (the built-in networks do), any torch network wrapped in "
+            "aeon_kd.students.SignalTap (names its hidden and head layers), a skorch net "
+            "wrapping one, an aeon_kd.teachers.RecurrentTeacher, or teacher=None (a "
+            "3 x 100 LSTM teacher is trained first). Black-box classifiers give logits "
+            "only: use them with a logit method such as 'kd', 'dkd' or 'tsd'."
         )
     return adapter
 

@@ -1,20 +1,231 @@
-"""Teachers the library builds when the user gives none."""
+"""Teachers the library builds when the user gives none.
 
-__all__ = ["default_teacher"]
+* Logit methods get aeon's ``QUANTClassifier`` (fast, soft probabilities).
+* Methods that need hidden states or features get a :class:`RecurrentTeacher`: the
+  3-layer x 100-unit LSTM teacher of the MemKD and TSD papers, trained by the library
+  with the same skorch trainer as the students.
+
+The recurrent teacher's settings come from the module-level dict
+:data:`RECURRENT_TEACHER_PARAMS`; tests and quick experiments may shrink it, e.g.
+``RECURRENT_TEACHER_PARAMS.update(hidden_size=8, num_layers=1, max_epochs=2)``
+(``pytest``'s ``monkeypatch.setitem`` restores it afterwards).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["RECURRENT_TEACHER_PARAMS", "RecurrentTeacher", "default_teacher"]
+
+#: settings of the recurrent teacher built for ``teacher=None`` (the papers' protocol)
+RECURRENT_TEACHER_PARAMS = {
+    "hidden_size": 100,
+    "num_layers": 3,
+    "cell": "lstm",
+    "max_epochs": 500,
+    "batch_size": 32,
+    "lr": 0.005,
+    "patience": 50,
+    "validation_size": 0.2,
+}
 
 
-def default_teacher(needs, seed):
-    """The teacher trained inside ``fit`` when ``teacher=None``.
+class RecurrentTeacher(ClassifierMixin, BaseEstimator):
+    """LSTM (or GRU) teacher trained by aeon-kd: a white-box teacher for any method.
+
+    A :class:`aeon_kd.students.RecurrentStudent` of ``num_layers`` x ``hidden_size``
+    units trained on the labels alone with the library's skorch trainer (method
+    ``"none"``, Adam, cross-entropy, early stopping on a stratified validation split
+    with the best weights restored). The defaults are the teacher of the MemKD and TSD
+    papers: 3 layers x 100 units, lr 0.005, batch 32, up to 500 epochs, patience 50
+    (the papers' weight decay of 1e-5 is not applied).
+
+    Passed unfitted as ``teacher``, it is cloned and fitted inside ``fit`` on the
+    student's (possibly resampled) input; fitted, its network is used as it is. Either
+    way distillation reads its logits, per-step hidden states and features.
+
+    Parameters
+    ----------
+    hidden_size : int, default=100
+    num_layers : int, default=3
+    cell : {"lstm", "gru"}, default="lstm"
+    max_epochs : int, default=500
+    batch_size : int, default=32
+    lr : float, default=0.005
+    patience : int, default=50
+    validation_size : float, default=0.2
+        Fraction held out (stratified) for early stopping; 0, or too few series per
+        class, trains on everything and stops on the training loss.
+    random_state : int or None, default=None
+    device : str, default="cpu"
+
+    Attributes
+    ----------
+    module_ : RecurrentStudent
+        The trained network, in eval mode.
+    classes_ : np.ndarray
+    history_ : skorch.History
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from aeon_kd.teachers import RecurrentTeacher
+    >>> X = np.random.default_rng(0).normal(size=(12, 1, 8))
+    >>> y = np.array([0, 1] * 6)
+    >>> t = RecurrentTeacher(hidden_size=4, num_layers=1, max_epochs=2, random_state=0)
+    >>> t.fit(X, y).predict_proba(X).shape
+    (12, 2)
+    """
+
+    def __init__(
+        self,
+        hidden_size=100,
+        num_layers=3,
+        cell="lstm",
+        max_epochs=500,
+        batch_size=32,
+        lr=0.005,
+        patience=50,
+        validation_size=0.2,
+        random_state=None,
+        device="cpu",
+    ):
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.cell = cell
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.patience = patience
+        self.validation_size = validation_size
+        self.random_state = random_state
+        self.device = device
+
+    def fit(self, X, y):
+        """Train the network on ``X`` ``(n_cases, n_channels, n_timepoints)`` and ``y``.
+
+        Returns
+        -------
+        self : RecurrentTeacher
+        """
+        from aeon_kd.methods.none import NoKD
+        from aeon_kd.students import RecurrentStudent
+        from aeon_kd.training import TrainingConfig, train_student
+
+        X = _as_3d(X)
+        y = np.asarray(y)
+        self.classes_ = np.unique(y)
+        y_index = np.searchsorted(self.classes_, y).astype(np.int64)
+        seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
+        train_index, valid_index = _stratified_split(y_index, self.validation_size, seed)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            module = RecurrentStudent(
+                X.shape[1],
+                len(self.classes_),
+                hidden_size=self.hidden_size,
+                num_layers=self.num_layers,
+                cell=self.cell,
+            )
+            net = train_student(
+                module,
+                NoKD(),
+                X=X,
+                y=y_index,
+                train_index=train_index,
+                valid_index=valid_index,
+                per_row={},
+                auxiliary={},
+                config=TrainingConfig(
+                    max_epochs=self.max_epochs,
+                    batch_size=self.batch_size,
+                    lr=self.lr,
+                    patience=self.patience,
+                    device=self.device,
+                    seed=seed,
+                ),
+            )
+        self.module_ = net.module_
+        self.history_ = net.history
+        return self
+
+    def predict_proba(self, X):
+        """Class probabilities, columns in the order of ``classes_``."""
+        check_is_fitted(self, "module_")
+        X = _as_3d(X)
+        device = next(self.module_.parameters()).device
+        parts = []
+        with torch.no_grad():
+            for start in range(0, len(X), 512):
+                batch = torch.from_numpy(X[start : start + 512]).to(device)
+                parts.append(torch.softmax(self.module_(batch), dim=1).cpu().numpy())
+        return np.concatenate(parts).astype(np.float64)
+
+    def predict(self, X):
+        """Predicted labels."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+def _as_3d(X):
+    X = np.asarray(X, dtype=np.float32)
+    if X.ndim == 2:
+        X = X[:, None, :]
+    return np.ascontiguousarray(X)
+
+
+def _stratified_split(y_index, validation_size, seed):
+    rows = np.arange(len(y_index))
+    n_classes = int(y_index.max()) + 1
+    n_valid = int(np.ceil(validation_size * len(rows)))
+    counts = np.bincount(y_index, minlength=n_classes)
+    if (
+        validation_size == 0
+        or n_valid < n_classes
+        or len(rows) - n_valid < n_classes
+        or counts.min() < 2
+    ):
+        return rows, rows[:0]
+    train, valid = train_test_split(rows, test_size=n_valid, stratify=y_index, random_state=seed)
+    return np.sort(train), np.sort(valid)
+
+
+def default_teacher(needs, seed, device="cpu"):
+    """Build the teacher trained inside ``fit`` when ``teacher=None``.
 
     Logit methods get aeon's ``QUANTClassifier``: fast (well under a second on UCR-sized
     data), accurate, and its probabilities are soft, so it has dark knowledge to pass on.
     It is returned unfitted, so its soft labels for the training series are out-of-fold.
+
+    Methods that need hidden states or features get an unfitted
+    :class:`RecurrentTeacher` built from :data:`RECURRENT_TEACHER_PARAMS` (3 x 100
+    LSTM); it is trained inside ``fit`` on the student's input.
+
+    Parameters
+    ----------
+    needs : set of str
+        Signals the method needs.
+    seed : int
+        Seeds the teacher.
+    device : str, default="cpu"
+        Torch device of a recurrent teacher.
+
+    Returns
+    -------
+    object
+        An unfitted classifier.
     """
     if set(needs) <= {"logits"}:
         from aeon.classification.interval_based import QUANTClassifier
 
         return QUANTClassifier(random_state=seed)
+    if set(needs) <= {"logits", "hidden", "features"}:
+        params = {**RECURRENT_TEACHER_PARAMS, "random_state": seed, "device": device}
+        return RecurrentTeacher(**params)
     raise ValueError(
-        f"No built-in teacher gives {sorted(needs)} yet; pass a torch teacher that "
-        "follows the forward_signals protocol."
+        f"No built-in teacher gives {sorted(needs)}; pass a teacher that does."
     )

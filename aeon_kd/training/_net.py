@@ -81,7 +81,7 @@ class DistillationNet(NeuralNet):
         inputs = x["X"] if isinstance(x, dict) else x
         if self.method.student_signals <= {"logits"}:
             return {"logits": self.module_(inputs)}
-        return signals_of(self.module_, inputs)
+        return signals_of(self.module_, inputs, self.method.student_signals)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         y_true = to_tensor(y_true, device=self.device)
@@ -99,6 +99,7 @@ class DistillationNet(NeuralNet):
             training=training,
             task=self.task,
             online_teacher=self.online_teacher,
+            inputs=X["X"] if isinstance(X, dict) else X,
         )
         terms = self.method.loss_terms(batch)
         loss = getattr(self.method, "task_weight", 1.0) * task_loss
