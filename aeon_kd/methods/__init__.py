@@ -9,16 +9,28 @@ from aeon_kd.methods._base import (
     register_method,
     resolve_method,
 )
+from aeon_kd.methods.attention import AttentionTransfer
+from aeon_kd.methods.dkd import DKD
+from aeon_kd.methods.fitnet import FitNet
 from aeon_kd.methods.kd import HintonKD
+from aeon_kd.methods.memkd import MemKD
 from aeon_kd.methods.none import NoKD
+from aeon_kd.methods.rkd import RKD
+from aeon_kd.methods.tsd import TSD
 
 __all__ = [
+    "AttentionTransfer",
+    "DKD",
     "DistillationBatch",
     "FitContext",
+    "FitNet",
     "HintonKD",
+    "MemKD",
     "Method",
     "MethodSum",
     "NoKD",
+    "RKD",
+    "TSD",
     "list_methods",
     "register_method",
     "resolve_method",
