@@ -780,3 +780,56 @@ def test_tsd_needs_a_donor_of_another_class():
     with pytest.raises(ValueError, match="replacement='same_class'.*class index \\[1\\]"):
         TSD(window_length=2, replacement="same_class").prepare(context)
     TSD(window_length=2, replacement="zero").prepare(context)  # no donors needed
+
+
+def test_tsd_with_a_black_box_aeon_teacher_calls_it_only_before_training():
+    from aeon.classification.interval_based import QUANTClassifier
+
+    class CountingQUANT(QUANTClassifier):
+        sealed = False
+        n_predicted = 0
+
+        def _predict_proba(self, X):
+            if self.sealed:
+                raise AssertionError("the aeon teacher was called during training")
+            type(self).n_predicted += len(X)
+            return super()._predict_proba(X)
+
+    X, y = make_data(n=20, length=16)
+    teacher = CountingQUANT(random_state=0).fit(X, y)
+    clf = DistilledClassifier(
+        method=SealingTSD(window_length=3, n_windows=4, bank_size=5), teacher=teacher,
+        **{**FAST, "max_epochs": 3},
+    ).fit(X, y)
+    assert CountingQUANT.n_predicted == len(X) * (1 + 5)
+    assert len(clf.history_) == 3 and np.all(np.isfinite(clf.history_[:, "train_tsd"]))
+
+
+@pytest.mark.parametrize("name", sorted(list_methods()))
+def test_check_method_passes_for_every_registered_method(name):
+    from aeon_kd.methods import resolve_method
+    from aeon_kd.testing import check_method
+
+    clf = check_method(resolve_method(name))
+    assert clf.n_student_params_ > 0
+
+
+def test_check_method_catches_a_method_that_trains_the_teacher():
+    from aeon_kd.methods import Method
+    from aeon_kd.testing import check_method
+
+    class Leaky(Method):
+        name = "leaky"
+        teacher_signals = frozenset({"logits"})
+
+        def __init__(self, task_weight=1.0):
+            self.task_weight = task_weight
+
+        def loss_terms(self, batch):
+            with torch.no_grad():  # mutates the teacher: exactly what must never happen
+                for p in batch.online_teacher.module.parameters():
+                    p.add_(1.0)
+            return {"leaky": batch.student["logits"].sum() * 0}
+
+    with pytest.raises(AssertionError, match="teacher's .* changed"):
+        check_method(Leaky())

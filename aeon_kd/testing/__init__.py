@@ -1,5 +1,6 @@
 """Public helpers for tests and for authors of new methods and students."""
 
+from aeon_kd.testing._check_method import check_method
 from aeon_kd.testing._teachers import CentroidTeacher, CountingTeacher
 
-__all__ = ["CentroidTeacher", "CountingTeacher"]
+__all__ = ["CentroidTeacher", "CountingTeacher", "check_method"]
