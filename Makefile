@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint clean
+.PHONY: setup demo test lint bench-paper clean
 
 setup: $(STAMP)
 
@@ -22,6 +22,11 @@ demo: setup
 test: setup
 	$(BIN)/ruff check aeon_kd tests benchmarks
 	$(BIN)/python -m pytest -q
+
+# Issue 3's table (benchmarks/results/paper_protocol.{csv,md}): ~3 h on 2 cores; resumable.
+bench-paper: setup
+	$(BIN)/python benchmarks/paper_protocol.py --max-epochs 200 --threads 1 \
+		--out benchmarks/results/paper_protocol.csv
 
 lint: setup
 	$(BIN)/ruff check aeon_kd tests benchmarks

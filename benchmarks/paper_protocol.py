@@ -6,7 +6,7 @@ stratified 20% validation split, at most ``--max-epochs`` epochs. Every method d
 the same teacher (one per dataset and seed). Results go to ``--out`` (one CSV row per
 dataset x seed x model, resumable: finished rows are skipped) and a Markdown summary.
 
-    make bench-paper            # the committed run
+    make bench-paper            # the committed run (--max-epochs 200, one thread)
     python benchmarks/paper_protocol.py --datasets GunPoint --seeds 0 --max-epochs 5  # smoke
 """
 
