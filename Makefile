@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench-paper clean
+.PHONY: setup demo test lint bench-paper bench-forecast clean
 
 setup: $(STAMP)
 
@@ -27,6 +27,10 @@ test: setup
 bench-paper: setup
 	$(BIN)/python benchmarks/paper_protocol.py --max-epochs 200 --threads 1 \
 		--out benchmarks/results/paper_protocol.csv
+
+# Issue 4's table (benchmarks/results/forecasting.{csv,md}): lookback 336, four horizons.
+bench-forecast: setup
+	$(BIN)/python benchmarks/forecasting.py --out benchmarks/results/forecasting.csv
 
 lint: setup
 	$(BIN)/ruff check aeon_kd tests benchmarks

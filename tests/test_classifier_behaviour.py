@@ -58,7 +58,7 @@ def test_early_stopping_restores_best_and_ends_in_eval(data):
     assert not clf.student_.training
 
 
-@pytest.mark.parametrize("schedule", ["cosine", "plateau"])
+@pytest.mark.parametrize("schedule", ["cosine", "plateau", "halving"])
 def test_lr_schedules(schedule, data):
     X, y = data
     clf = DistilledClassifier(lr_schedule=schedule, method="none", **FAST).fit(X, y)
@@ -155,7 +155,7 @@ def test_single_class(data):
         ({"lr": -1}, "lr must be a positive number"),
         ({"validation_size": 1.5}, r"validation_size must be a fraction in \[0, 1\)"),
         ({"resample_length": 1}, "resample_length must be None or an integer >= 2"),
-        ({"lr_schedule": "step"}, "lr_schedule must be None, 'cosine' or 'plateau'"),
+        ({"lr_schedule": "step"}, "lr_schedule must be None, 'cosine', 'plateau' or 'halving'"),
         ({"method": 3}, "method must be a registry name"),
     ],
 )

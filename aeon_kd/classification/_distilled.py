@@ -72,8 +72,10 @@ class DistilledClassifier(BaseClassifier):
     patience : int, default=20
         Epochs without improvement of the validation loss before stopping; the best
         weights are restored.
-    lr_schedule : {None, "cosine", "plateau"}, default=None
-        Optional learning-rate schedule.
+    lr_schedule : {None, "cosine", "plateau", "halving"}, default=None
+        Optional learning-rate schedule: cosine annealing over ``max_epochs``, halving
+        on a 5-epoch plateau of the monitored loss, or halving after every epoch from
+        the third on.
     resample_length : int, default=None
         Resample every series to this length for the student (linear interpolation,
         aeon's ``Resizer``); the papers' protocol uses 100. Teachers see the series as

@@ -16,6 +16,7 @@ from aeon_kd.methods.kd import HintonKD
 from aeon_kd.methods.memkd import MemKD
 from aeon_kd.methods.none import NoKD
 from aeon_kd.methods.rkd import RKD
+from aeon_kd.methods.timedistill import TimeDistill
 from aeon_kd.methods.tsd import TSD
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "NoKD",
     "RKD",
     "TSD",
+    "TimeDistill",
     "list_methods",
     "register_method",
     "resolve_method",

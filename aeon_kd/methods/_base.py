@@ -135,6 +135,9 @@ class Method(BaseEstimator):
     name = "method"
     #: signals the teacher must provide, e.g. ``{"logits"}`` or ``{"hidden"}``
     teacher_signals = frozenset()
+    #: signals used when the teacher can give them (e.g. TimeDistill's features, which a
+    #: black-box teacher lacks); cached beside the required ones
+    optional_teacher_signals = frozenset()
     #: signals the student must provide on each batch
     student_signals = frozenset({"logits"})
     #: tasks the method applies to: "classification", "forecasting"
@@ -276,6 +279,12 @@ class MethodSum(Method):
     @property
     def teacher_signals(self):
         return frozenset().union(*(m.teacher_signals for _, m in self.methods))
+
+    @property
+    def optional_teacher_signals(self):
+        return frozenset().union(
+            *(getattr(m, "optional_teacher_signals", frozenset()) for _, m in self.methods)
+        )
 
     @property
     def student_signals(self):

@@ -8,8 +8,18 @@ from aeon_kd.teachers._adapters import (
     resolve_teacher,
 )
 from aeon_kd.teachers._default import RECURRENT_TEACHER_PARAMS, RecurrentTeacher, default_teacher
+from aeon_kd.teachers._forecasting import (
+    BUILTIN_FORECAST_TEACHERS,
+    FORECAST_TEACHER_PARAMS,
+    ForecasterTeacher,
+    ForecastTorchTeacher,
+)
 
 __all__ = [
+    "BUILTIN_FORECAST_TEACHERS",
+    "FORECAST_TEACHER_PARAMS",
+    "ForecastTorchTeacher",
+    "ForecasterTeacher",
     "RECURRENT_TEACHER_PARAMS",
     "EstimatorTeacher",
     "OneHotTeacherWarning",

@@ -208,7 +208,7 @@ class _eval_mode:
 
 
 def _unwrap(estimator):
-    while hasattr(estimator, "estimator") and not hasattr(estimator, "steps"):
+    while getattr(estimator, "estimator", None) is not None and not hasattr(estimator, "steps"):
         estimator = estimator.estimator  # FrozenEstimator and similar wrappers
     return estimator
 

@@ -1,0 +1,5 @@
+"""The distilled forecaster."""
+
+from aeon_kd.forecasting._distilled import DistilledForecaster
+
+__all__ = ["DistilledForecaster"]

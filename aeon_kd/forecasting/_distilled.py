@@ -1,0 +1,511 @@
+"""DistilledForecaster: a compact torch forecaster distilled from any teacher.
+
+``fit(y)`` cuts the series into (window -> horizon) training windows with a validation
+tail, asks the teacher for its forecasts (and, white-box, its features) on every window
+once, and trains the student through the library's skorch trainer under a distillation
+method. The student emits the whole horizon in one forward pass.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import torch
+from aeon.forecasting.base import (
+    BaseForecaster,
+    DirectForecastingMixin,
+    IterativeForecastingMixin,
+    SeriesToSeriesForecastingMixin,
+)
+from sklearn.utils import check_random_state
+from torch import nn
+
+from aeon_kd.methods import FitContext, resolve_method
+from aeon_kd.students import build_student, count_parameters
+from aeon_kd.teachers._forecasting import resolve_forecast_teacher
+from aeon_kd.training import TrainingConfig, train_student
+
+__all__ = ["DistilledForecaster"]
+
+_UNSET = object()
+_PREDICT_BATCH = 512
+
+
+class DistilledForecaster(
+    SeriesToSeriesForecastingMixin,
+    DirectForecastingMixin,
+    IterativeForecastingMixin,
+    BaseForecaster,
+):
+    """Forecaster whose compact torch student is distilled from a teacher.
+
+    The student maps the last ``window`` steps of every channel to the next ``horizon``
+    steps in one forward pass (channel-independent networks: the default ``"dmlp"`` is
+    TimeDistill's decomposition MLP). The teacher is given to :meth:`fit`
+    (``fit(y, teacher=t)``) or to the constructor; it may be
+
+    * ``"patchtst"`` or ``"moderntcn"``: a PatchTST-style Transformer or a ModernTCN-style
+      convolutional network, trained here first on the same windows (white-box);
+    * a trained torch module mapping ``(batch, n_channels, window)`` to
+      ``(batch, n_channels, horizon)`` (white-box; a ``forward_signals`` method returning
+      ``{"logits": forecast, "features": (batch, n_channels, d)}`` adds feature-level
+      distillation), or a fitted skorch net;
+    * an aeon forecaster (black-box, forecasts only): an unfitted one is cloned and fitted
+      per channel on the training part of ``y``; its forecasts for every training window
+      are computed once, before training;
+    * ``None``: no teacher for ``method="none"``, else the ``"moderntcn"`` teacher.
+
+    Parameters
+    ----------
+    teacher : see above, default=None
+    method : str, Method or list, default="timedistill"
+        ``"none"`` (MSE to the truth), ``"kd"`` (plus MSE to the teacher's forecast),
+        ``"timedistill"`` (multi-scale and multi-period terms at prediction and, for
+        white-box teachers, feature level), or method objects (see
+        :func:`aeon_kd.list_methods`).
+    student : str, torch.nn.Module or callable, default="dmlp"
+        ``"dmlp"``, ``"mlp"`` (see :func:`aeon_kd.list_students`), a module
+        ``(batch, n_channels, window) -> (batch, n_channels, horizon)``, or a callable
+        ``(n_channels, horizon, **student_params)``; ``window`` is passed to registry
+        students and to callables that take it.
+    student_params : dict, default=None
+        e.g. ``{"hidden_size": 64}``.
+    window : int, default=96
+        Lookback: the number of past steps the student sees.
+    horizon : int, default=24
+        Steps forecast in one pass; :meth:`predict` returns the last of them (aeon's
+        single-value contract).
+    stride : int, default=1
+        Step between consecutive training windows (a larger stride trains on fewer,
+        less redundant windows of a long series).
+    max_epochs : int, default=100
+    batch_size : int, default=32
+    lr : float, default=1e-3
+        Adam learning rate (the TimeDistill authors use 0.01 with ``lr_schedule="halving"``).
+    validation_size : float, default=0.2
+        Fraction of the series, at its end, whose windows are held out for early
+        stopping on the validation MSE to the truth; 0 stops on the training loss.
+        Windows straddling the border are dropped, so nothing of the validation tail
+        is trained on.
+    patience : int, default=20
+    lr_schedule : {None, "cosine", "plateau", "halving"}, default=None
+    random_state : int, RandomState or None, default=None
+        Seeds initialisation, shuffling and a built-in teacher; the same value gives
+        identical CPU forecasts.
+    device : str, default="cpu"
+        Torch device of the student (and of a built-in teacher).
+    verbose : bool, default=False
+        Progress bars for training and for a black-box teacher's forecasts.
+
+    Attributes
+    ----------
+    student_ : torch.nn.Module
+        The trained student, in eval mode.
+    teacher_ : object or None
+        The teacher used (a built-in teacher's fitted skorch net).
+    history_ : skorch.History
+        Per-epoch losses, one column per term (``train_task``, ``valid_task``, ...).
+    n_student_params_ : int
+    n_teacher_params_ : int or None
+        Trainable parameters of a torch teacher.
+    teacher_mse_ : float or None
+        Mean squared difference between the student's and the teacher's forecasts on
+        the validation windows.
+    valid_mse_ : float or None
+        The student's MSE to the truth on the validation windows.
+
+    See Also
+    --------
+    aeon_kd.DistilledClassifier : the classification counterpart.
+
+    References
+    ----------
+    .. [1] J. Ni, Z. Liu, S. Wang, M. Jin and W. Jin. "TimeDistill: Efficient Long-Term
+       Time Series Forecasting with MLP via Cross-Architecture Distillation". KDD 2026,
+       arXiv:2502.15016.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from aeon_kd import DistilledForecaster
+    >>> t = np.arange(300)
+    >>> y = np.sin(2 * np.pi * t / 24) + 0.01 * t
+    >>> fc = DistilledForecaster(method="none", window=48, horizon=12, max_epochs=3,
+    ...                          student_params={"hidden_size": 16}, random_state=0)
+    >>> fc = fc.fit(y)
+    >>> fc.series_to_series_forecast(y, 12).shape
+    (12,)
+    >>> isinstance(fc.predict(y), float)
+    True
+    """
+
+    _tags = {
+        "capability:univariate": True,
+        "capability:multivariate": True,
+        "capability:horizon": True,
+        "capability:missing_values": False,
+        "fit_is_empty": False,
+        "y_inner_type": "np.ndarray",
+        "algorithm_type": "deeplearning",
+        "python_dependencies": ["torch", "skorch"],
+    }
+
+    def __init__(
+        self,
+        teacher=None,
+        method="timedistill",
+        student="dmlp",
+        student_params=None,
+        window=96,
+        horizon=24,
+        stride=1,
+        max_epochs=100,
+        batch_size=32,
+        lr=1e-3,
+        validation_size=0.2,
+        patience=20,
+        lr_schedule=None,
+        random_state=None,
+        device="cpu",
+        verbose=False,
+    ):
+        self.teacher = teacher
+        self.method = method
+        self.student = student
+        self.student_params = student_params
+        self.window = window
+        self.stride = stride
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.validation_size = validation_size
+        self.patience = patience
+        self.lr_schedule = lr_schedule
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+        super().__init__(horizon=horizon, axis=1)
+
+    def fit(self, y, exog=None, axis=1, teacher=_UNSET):
+        """Fit the student on ``y``, distilling ``teacher`` (or the constructor's).
+
+        Parameters
+        ----------
+        y : np.ndarray or pd.Series/DataFrame
+            Series of shape ``(n_timepoints,)`` or ``(n_channels, n_timepoints)``.
+        exog : None
+            Exogenous variables are not supported.
+        axis : int, default=1
+            Time axis of ``y`` (aeon's convention).
+        teacher : optional
+            Overrides the constructor's ``teacher`` for this fit.
+
+        Returns
+        -------
+        self : DistilledForecaster
+        """
+        self.__fit_teacher = teacher
+        try:
+            return super().fit(y, exog=exog, axis=axis)
+        finally:
+            del self.__fit_teacher
+
+    # -- aeon hooks -----------------------------------------------------------------
+
+    def _fit(self, y, exog=None):
+        self._check_params()
+        y = np.asarray(y, dtype=np.float64)
+        _check_finite(y, "y")
+        override = getattr(self, "_DistilledForecaster__fit_teacher", _UNSET)
+        teacher = self.teacher if override is _UNSET else override
+        seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
+        method = resolve_method(self.method)
+        if "forecasting" not in method.tasks:
+            raise ValueError(
+                f"Method {method.name!r} is for {sorted(method.tasks)}, not forecasting. "
+                "Forecasting methods: 'none', 'kd', 'timedistill'."
+            )
+        X, Y, train_index, valid_index, border = self._windows(y)
+
+        adapter = resolve_forecast_teacher(
+            teacher,
+            y_train=y[:, :border],
+            X=X,
+            Y=Y,
+            train_index=train_index,
+            valid_index=valid_index,
+            needs=method.teacher_signals,
+            method_name=method.name,
+            seed=seed,
+            device=self.device,
+            verbose=self.verbose,
+        )
+        teacher_outputs = {}
+        if adapter is not None:
+            missing = set(method.teacher_signals) - set(adapter.signals)
+            if missing:
+                raise ValueError(
+                    f"Method {method.name!r} needs {sorted(missing)} from the teacher, which "
+                    f"gives only {sorted(adapter.signals)}."
+                )
+            signals = set(method.teacher_signals) | (
+                set(method.optional_teacher_signals) & set(adapter.signals)
+            )
+            # every window at once, before training: a black-box teacher is never
+            # called inside the epoch loop
+            teacher_outputs = adapter.outputs(X, frozenset(signals | {"logits"}))
+        context = FitContext(
+            X=X,
+            y=Y,
+            train_index=train_index,
+            n_outputs=self.horizon,
+            teacher=adapter,
+            teacher_outputs=teacher_outputs,
+            rng=np.random.default_rng(seed),
+            teacher_X=X,
+        )
+        per_row = {
+            f"teacher_{k}": v
+            for k, v in teacher_outputs.items()
+            if k in method.teacher_signals or k in method.optional_teacher_signals
+        }
+        per_row.update(method.prepare(context))
+
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            student = build_student(
+                self.student, self._student_params(), X.shape[1], self.horizon
+            )
+            _check_student_output(student, X, self.horizon)
+            context.student = student
+            auxiliary = method.auxiliary_modules(context)
+            net = train_student(
+                student,
+                method,
+                X=X,
+                y=Y,
+                train_index=train_index,
+                valid_index=valid_index,
+                per_row=per_row,
+                auxiliary=auxiliary,
+                config=TrainingConfig(
+                    max_epochs=self.max_epochs,
+                    batch_size=self.batch_size,
+                    lr=self.lr,
+                    patience=self.patience,
+                    lr_schedule=self.lr_schedule,
+                    device=self.device,
+                    verbose=self.verbose,
+                    seed=seed,
+                    monitor="valid_task",
+                ),
+                task="forecasting",
+                online_teacher=adapter if getattr(adapter, "kind", "") == "white-box" else None,
+            )
+        self.student_ = net.module_
+        self.history_ = net.history
+        self.n_student_params_ = count_parameters(self.student_)
+        self.teacher_ = None if adapter is None else adapter.estimator
+        module = getattr(adapter, "module", None)
+        self.n_teacher_params_ = None if module is None else count_parameters(module)
+        self.n_channels_ = X.shape[1]
+        self.valid_mse_, self.teacher_mse_ = None, None
+        if len(valid_index):
+            forecast = self.forecast_windows(X[valid_index])
+            self.valid_mse_ = float(np.mean((forecast - Y[valid_index]) ** 2))
+            if "logits" in teacher_outputs:
+                self.teacher_mse_ = float(
+                    np.mean((forecast - teacher_outputs["logits"][valid_index]) ** 2)
+                )
+        return self
+
+    def _predict(self, y, exog=None):
+        forecast = self._forecast_from(np.asarray(y, dtype=np.float64), "y")
+        return float(forecast[0, -1])
+
+    def _series_to_series_forecast(self, y, prediction_horizon, exog=None):
+        series = _as_channels_first(y)
+        if not getattr(self, "is_fitted", False):
+            self.fit(series)
+        steps = int(prediction_horizon)
+        history = series
+        parts = []
+        while sum(p.shape[1] for p in parts) < steps:
+            # longer horizons roll the student forward on its own forecasts
+            forecast = self._forecast_from(history, "y")
+            parts.append(forecast)
+            history = np.concatenate([history, forecast], axis=1)
+        out = np.concatenate(parts, axis=1)[:, :steps]
+        return out[0] if out.shape[0] == 1 else out
+
+    # -- public helpers -------------------------------------------------------------
+
+    def forecast_windows(self, X):
+        """Forecast the next ``horizon`` steps after each window of ``X``.
+
+        Parameters
+        ----------
+        X : np.ndarray of shape (n_windows, n_channels, window)
+
+        Returns
+        -------
+        np.ndarray of shape (n_windows, n_channels, horizon)
+        """
+        if not hasattr(self, "student_"):
+            self._check_is_fitted()  # aeon's NotFittedError
+        X = np.asarray(X, dtype=np.float32)
+        if X.ndim == 2:
+            X = X[:, None, :]
+        if X.ndim != 3 or X.shape[1:] != (self.n_channels_, self.window):
+            raise ValueError(
+                f"forecast_windows takes (n_windows, n_channels, window) = (n, "
+                f"{self.n_channels_}, {self.window}); got {X.shape}."
+            )
+        _check_finite(X, "X")
+        device = next(self.student_.parameters()).device
+        parts = []
+        with torch.no_grad():
+            for start in range(0, len(X), _PREDICT_BATCH):
+                batch = torch.from_numpy(np.ascontiguousarray(X[start : start + _PREDICT_BATCH]))
+                parts.append(self.student_(batch.to(device)).cpu().numpy())
+        return np.concatenate(parts).astype(np.float64)
+
+    # -- helpers --------------------------------------------------------------------
+
+    def _forecast_from(self, series, name):
+        if series.ndim == 1:
+            series = series[None, :]
+        if series.shape[1] < self.window:
+            raise ValueError(
+                f"{name} has {series.shape[1]} time points, fewer than window={self.window}: "
+                "the student needs the last `window` steps."
+            )
+        return self.forecast_windows(series[None, :, -self.window :])[0]
+
+    def _student_params(self):
+        params = dict(self.student_params or {})
+        if isinstance(self.student, nn.Module) or "window" in params:
+            return params
+        from aeon_kd.students._registry import _STUDENTS
+
+        builder = _STUDENTS[self.student][0] if isinstance(self.student, str) else self.student
+        if isinstance(self.student, str) and self.student not in _STUDENTS:
+            return params  # build_student names the valid students
+        try:
+            takes_window = "window" in inspect.signature(builder).parameters
+        except (TypeError, ValueError):
+            takes_window = False
+        if takes_window:
+            params["window"] = int(self.window)
+        return params
+
+    def _check_params(self):
+        checks = {
+            "window": (self.window, 1),
+            "horizon": (self.horizon, 1),
+            "stride": (self.stride, 1),
+            "max_epochs": (self.max_epochs, 1),
+            "batch_size": (self.batch_size, 1),
+            "patience": (self.patience, 1),
+        }
+        for name, (value, low) in checks.items():
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
+                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}.")
+        if not (isinstance(self.lr, (int, float)) and self.lr > 0):
+            raise ValueError(f"lr must be a positive number, got {self.lr!r}.")
+        if not (isinstance(self.validation_size, (int, float)) and 0 <= self.validation_size < 1):
+            raise ValueError(
+                f"validation_size must be a fraction in [0, 1), got {self.validation_size!r}."
+            )
+
+    def _windows(self, y):
+        """Training and validation windows, split at a border with no overlap."""
+        n_timepoints = y.shape[1]
+        w, h = int(self.window), int(self.horizon)
+        n_valid_points = int(np.ceil(self.validation_size * n_timepoints))
+        border = n_timepoints - n_valid_points
+        need_train = w + h
+        if border < need_train or (n_valid_points and n_valid_points < h):
+            tail = (
+                f" plus a validation tail of at least horizon={h} steps (validation_size="
+                f"{self.validation_size} holds out {n_valid_points})"
+                if self.validation_size
+                else ""
+            )
+            minimum = need_train + (max(h, 1) if self.validation_size else 0)
+            raise ValueError(
+                f"y has {n_timepoints} time points, too few for window={w} and horizon={h}: "
+                f"one training window needs window + horizon = {need_train} points{tail}, "
+                f"at least {minimum} in all. Use a longer series or a smaller window/horizon."
+            )
+        view = np.lib.stride_tricks.sliding_window_view(y, w + h, axis=1)  # (C, n, w+h)
+        starts = np.arange(view.shape[1])
+        train_starts = starts[starts + w + h <= border][:: int(self.stride)]
+        valid_starts = starts[starts + w >= border] if n_valid_points else starts[:0]
+        chosen = np.concatenate([train_starts, valid_starts])
+        windows = np.ascontiguousarray(view[:, chosen].transpose(1, 0, 2), dtype=np.float32)
+        X, Y = windows[:, :, :w], windows[:, :, w:]
+        train_index = np.arange(len(train_starts))
+        valid_index = np.arange(len(train_starts), len(chosen))
+        return np.ascontiguousarray(X), np.ascontiguousarray(Y), train_index, valid_index, border
+
+    @classmethod
+    def _get_test_params(cls, parameter_set="default"):
+        from aeon.forecasting import NaiveForecaster
+
+        small = {
+            "window": 4,
+            "horizon": 2,
+            "max_epochs": 2,
+            "batch_size": 4,
+            "student_params": {"hidden_size": 4, "moving_avg": 3},
+            "random_state": 0,
+        }
+        return [
+            {"method": "none", **small},
+            {"method": "kd", "teacher": NaiveForecaster(), **small},
+        ]
+
+
+def _as_channels_first(y):
+    if hasattr(y, "to_numpy"):
+        y = y.to_numpy()
+    y = np.asarray(y, dtype=np.float64)
+    if y.ndim == 1:
+        y = y[None, :]
+    if y.ndim != 2:
+        raise ValueError(f"y must be 1-D or (n_channels, n_timepoints), got shape {y.shape}.")
+    _check_finite(y, "y")
+    return y
+
+
+def _check_finite(values, name):
+    if not np.all(np.isfinite(values)):
+        n_nan, n_inf = int(np.isnan(values).sum()), int(np.isinf(values).sum())
+        raise ValueError(
+            f"{name} contains {n_nan} NaN and {n_inf} infinite values; distillation needs "
+            "finite input. Impute them first (e.g. interpolate) or cut them out."
+        )
+
+
+def _check_student_output(student, X, horizon):
+    was_training = student.training
+    student.eval()
+    try:
+        with torch.no_grad():
+            out = student(torch.from_numpy(X[:2]))
+    except Exception as err:  # a user module that cannot take the input
+        raise ValueError(
+            f"The student failed on input of shape {tuple(X[:2].shape)} (batch, channels, "
+            f"window): {err}"
+        ) from err
+    finally:
+        student.train(was_training)
+    expected = (min(2, len(X)), X.shape[1], horizon)
+    if tuple(out.shape) != expected:
+        raise ValueError(
+            f"The student returns shape {tuple(out.shape)}; a forecasting student must "
+            f"return (batch, n_channels, horizon) = {expected}. Use student='dmlp' or "
+            "'mlp', or a module with that output."
+        )

@@ -1,0 +1,363 @@
+"""Forecasting teachers: torch networks (white-box), aeon forecasters (black-box), built-ins.
+
+A forecasting teacher maps a window ``(batch, n_channels, window)`` to a forecast
+``(batch, n_channels, horizon)``; the library calls the forecast the ``"logits"``
+signal so that methods read it the same way in both tasks. White-box teachers may also
+give ``"features"``, a per-channel representation ``(batch, n_channels, d)``.
+
+* :class:`ForecastTorchTeacher` wraps a trained torch module (or a fitted skorch net).
+* :class:`ForecasterTeacher` wraps an aeon forecaster: black-box, its forecasts for every
+  training window are computed once, before training, with a progress bar.
+* ``teacher="patchtst"`` / ``teacher="moderntcn"`` build a PatchTST-style Transformer or
+  a ModernTCN-style convolutional network and train it on the same windows with the
+  library's skorch trainer (:func:`fit_builtin_forecast_teacher`); its settings live in
+  :data:`FORECAST_TEACHER_PARAMS`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from sklearn.base import clone
+from torch import nn
+
+from aeon_kd.students._signals import available_signals, signals_of
+
+__all__ = [
+    "BUILTIN_FORECAST_TEACHERS",
+    "FORECAST_TEACHER_PARAMS",
+    "ForecastTorchTeacher",
+    "ForecasterTeacher",
+    "fit_builtin_forecast_teacher",
+    "resolve_forecast_teacher",
+]
+
+#: names accepted as ``teacher=`` by :class:`aeon_kd.DistilledForecaster`
+BUILTIN_FORECAST_TEACHERS = ("patchtst", "moderntcn")
+
+#: training settings and network sizes of the built-in forecasting teachers. Tests and
+#: quick experiments may shrink them (``monkeypatch.setitem`` restores them afterwards).
+FORECAST_TEACHER_PARAMS = {
+    "training": {"max_epochs": 30, "batch_size": 32, "lr": 1e-3, "patience": 5},
+    "patchtst": {},
+    "moderntcn": {},
+}
+
+_BATCH = 512
+
+
+class _eval_mode:
+    """Put a module in eval mode for a block, restoring its flags afterwards."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def __enter__(self):
+        self.flags = [m.training for m in self.module.modules()]
+        self.module.eval()
+
+    def __exit__(self, *exc):
+        for m, flag in zip(self.module.modules(), self.flags, strict=True):
+            m.training = flag
+
+
+class ForecastTorchTeacher:
+    """A trained torch forecasting network as teacher (white-box).
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        Maps ``(batch, n_channels, window)`` to ``(batch, n_channels, horizon)``. A
+        ``forward_signals(x)`` method returning ``{"logits", "features"}`` (every
+        built-in network has one) makes feature-level distillation possible.
+    n_channels, horizon : int
+        What the forecast must look like.
+    estimator : object, optional
+        What to report as the teacher (e.g. the skorch net the module came from).
+    """
+
+    kind = "white-box"
+
+    def __init__(self, module, n_channels, horizon, estimator=None):
+        self.module = module
+        self.estimator = module if estimator is None else estimator
+        self.n_channels = n_channels
+        self.horizon = horizon
+        self.signals = available_signals(module)
+        self.fitted_here = False
+
+    @property
+    def device(self):
+        param = next(self.module.parameters(), None)
+        return param.device if param is not None else torch.device("cpu")
+
+    def forward(self, x, signals=frozenset({"logits"})):
+        """Signals for one batch, without gradients, the module in eval mode."""
+        with torch.no_grad(), _eval_mode(self.module):
+            x = x.to(self.device, dtype=torch.float32)
+            if set(signals) <= {"logits"}:
+                out = {"logits": self.module(x)}
+            else:
+                out = signals_of(self.module, x, signals)
+        forecast = out["logits"]
+        expected = (x.shape[0], self.n_channels, self.horizon)
+        if tuple(forecast.shape) != expected:
+            raise ValueError(
+                f"The torch teacher returned a forecast of shape {tuple(forecast.shape)} for "
+                f"input {tuple(x.shape)}; it must be (batch, n_channels, horizon) = "
+                f"{expected}. Train the teacher with the same horizon and channels as y."
+            )
+        features = out.get("features")
+        if features is not None and (features.ndim != 3 or features.shape[1] != self.n_channels):
+            raise ValueError(
+                f"The torch teacher's features have shape {tuple(features.shape)}; a "
+                "forecasting teacher gives per-channel features (batch, n_channels, width)."
+            )
+        return {k: out[k] for k in signals}
+
+    def outputs(self, X, signals):
+        """Signals for every window of ``X``, computed in batches."""
+        chunks = {s: [] for s in signals}
+        for start in range(0, len(X), _BATCH):
+            batch = torch.from_numpy(np.ascontiguousarray(X[start : start + _BATCH]))
+            for name, value in self.forward(batch, frozenset(signals)).items():
+                chunks[name].append(value.float().cpu().numpy())
+        return {name: np.concatenate(parts) for name, parts in chunks.items()}
+
+
+class ForecasterTeacher:
+    """An aeon forecaster as teacher (black-box): forecasts only.
+
+    Each channel of each window is forecast separately (aeon forecasters are mostly
+    univariate). A forecaster with ``series_to_series_forecast`` gives the horizon in one
+    call; any other fitted forecaster with ``horizon=1`` is rolled forward one step at a
+    time on its own predictions (without refitting: the fitted state is the teacher).
+    Forecasts are computed once, before training.
+
+    Parameters
+    ----------
+    estimator : aeon.forecasting.base.BaseForecaster
+        Fitted.
+    horizon : int
+    verbose : bool, default=False
+        Show a progress bar over the windows.
+    per_channel : list of BaseForecaster, optional
+        One fitted clone per channel (an unfitted teacher fitted here on each channel);
+        by default ``estimator`` forecasts every channel.
+    """
+
+    kind = "black-box"
+    signals = frozenset({"logits"})
+    fitted_here = False
+
+    def __init__(self, estimator, horizon, verbose=False, per_channel=None):
+        self.estimator = estimator
+        self.horizon = horizon
+        self.verbose = verbose
+        self.per_channel = per_channel
+        self.series_to_series = hasattr(estimator, "series_to_series_forecast")
+        if not self.series_to_series and getattr(estimator, "horizon", 1) != 1:
+            raise ValueError(
+                f"The teacher {type(estimator).__name__} has horizon="
+                f"{estimator.horizon} and no series_to_series_forecast: a black-box "
+                "forecasting teacher must forecast a whole horizon, or one step ahead "
+                "(horizon=1) so that it can be rolled forward. Set its horizon to 1."
+            )
+
+    def _one(self, series, channel):
+        estimator = self.estimator if self.per_channel is None else self.per_channel[channel]
+        if self.series_to_series:
+            out = np.asarray(estimator.series_to_series_forecast(series, self.horizon))
+            return out.reshape(-1)
+        values = list(series)
+        for _ in range(self.horizon):
+            values.append(float(estimator.predict(np.asarray(values))))
+        return np.asarray(values[len(series):])
+
+    def outputs(self, X, signals):
+        """Forecasts ``(n_windows, n_channels, horizon)`` for every window of ``X``."""
+        n, c, _ = X.shape
+        out = np.empty((n, c, self.horizon), dtype=np.float32)
+        rows = range(n)
+        if self.verbose:
+            from tqdm.auto import tqdm
+
+            rows = tqdm(rows, desc=f"teacher forecasts ({type(self.estimator).__name__})")
+        for i in rows:
+            for ch in range(c):
+                forecast = self._one(X[i, ch].astype(np.float64), ch)
+                if forecast.shape != (self.horizon,):
+                    raise ValueError(
+                        f"The teacher {type(self.estimator).__name__} returned a forecast "
+                        f"of shape {forecast.shape}; expected ({self.horizon},) per channel."
+                    )
+                out[i, ch] = forecast
+        if not np.all(np.isfinite(out)):
+            raise ValueError(
+                f"The teacher {type(self.estimator).__name__} produced non-finite forecasts."
+            )
+        return {"logits": out}
+
+
+def _builtin_network(name, n_channels, window, horizon):
+    from aeon_kd.teachers._forecasting_networks import ModernTCNNetwork, PatchTSTNetwork
+
+    cls = {"patchtst": PatchTSTNetwork, "moderntcn": ModernTCNNetwork}[name]
+    return cls(n_channels, horizon, window, **FORECAST_TEACHER_PARAMS.get(name, {}))
+
+
+def fit_builtin_forecast_teacher(
+    name, X, Y, train_index, valid_index, seed, device="cpu", verbose=False
+):
+    """Train a built-in forecasting teacher on windows ``X`` -> ``Y``.
+
+    The network (:class:`PatchTSTNetwork` or :class:`ModernTCNNetwork` with the sizes in
+    ``FORECAST_TEACHER_PARAMS[name]``) is trained on the ground truth alone (method
+    ``"none"``, MSE, Adam) with early stopping on the validation windows, best weights
+    restored, settings from ``FORECAST_TEACHER_PARAMS["training"]``.
+
+    Parameters
+    ----------
+    name : {"patchtst", "moderntcn"}
+    X : np.ndarray of shape (n_windows, n_channels, window)
+    Y : np.ndarray of shape (n_windows, n_channels, horizon)
+    train_index, valid_index : np.ndarray
+    seed : int
+    device : str, default="cpu"
+    verbose : bool, default=False
+
+    Returns
+    -------
+    net : DistillationNet
+        The fitted skorch net; ``net.module_`` is the network, in eval mode.
+    """
+    from aeon_kd.methods.none import NoKD
+    from aeon_kd.training import TrainingConfig, train_student
+
+    settings = FORECAST_TEACHER_PARAMS["training"]
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        module = _builtin_network(name, X.shape[1], X.shape[2], Y.shape[2])
+        return train_student(
+            module,
+            NoKD(),
+            X=X,
+            y=Y,
+            train_index=train_index,
+            valid_index=valid_index,
+            per_row={},
+            auxiliary={},
+            config=TrainingConfig(
+                max_epochs=settings["max_epochs"],
+                batch_size=settings["batch_size"],
+                lr=settings["lr"],
+                patience=settings["patience"],
+                device=device,
+                verbose=verbose,
+                seed=seed,
+                monitor="valid_task",
+            ),
+            task="forecasting",
+        )
+
+
+def _is_skorch_net(obj):
+    try:
+        from skorch import NeuralNet
+    except ImportError:  # pragma: no cover - skorch is a dependency
+        return False
+    return isinstance(obj, NeuralNet)
+
+
+def _is_aeon_forecaster(obj):
+    from aeon.forecasting.base import BaseForecaster
+
+    return isinstance(obj, BaseForecaster)
+
+
+def resolve_forecast_teacher(
+    teacher,
+    *,
+    y_train,
+    X,
+    Y,
+    train_index,
+    valid_index,
+    needs,
+    method_name,
+    seed,
+    default="moderntcn",
+    device="cpu",
+    verbose=False,
+):
+    """Turn the ``teacher`` argument of a forecaster into an adapter (or None).
+
+    Parameters
+    ----------
+    teacher : None, str, torch.nn.Module, skorch net or aeon forecaster
+    y_train : np.ndarray of shape (n_channels, n_timepoints)
+        The training part of the series (an unfitted aeon forecaster is fitted on it).
+    X, Y : np.ndarray
+        Every window and its target, ``(n_windows, n_channels, window|horizon)``.
+    train_index, valid_index : np.ndarray
+        Training and validation windows.
+    needs : set of str
+        Signals the method requires.
+    method_name : str
+    seed : int
+    default : str, default="moderntcn"
+        Built-in teacher trained when ``teacher`` is None and the method needs one.
+    device : str, default="cpu"
+    verbose : bool, default=False
+
+    Returns
+    -------
+    ForecastTorchTeacher, ForecasterTeacher or None
+    """
+    n_channels, horizon = X.shape[1], Y.shape[2]
+    if teacher is None:
+        if not needs:
+            return None
+        teacher = default
+    if isinstance(teacher, str):
+        if teacher not in BUILTIN_FORECAST_TEACHERS:
+            raise ValueError(
+                f"Unknown teacher {teacher!r}. Built-in forecasting teachers: "
+                f"{list(BUILTIN_FORECAST_TEACHERS)}; a trained torch module, a skorch net "
+                "or an aeon forecaster works too."
+            )
+        net = fit_builtin_forecast_teacher(
+            teacher, X, Y, train_index, valid_index, seed, device=device, verbose=verbose
+        )
+        adapter = ForecastTorchTeacher(net.module_, n_channels, horizon, estimator=net)
+        adapter.fitted_here = True
+        return adapter
+    if _is_skorch_net(teacher):
+        if not getattr(teacher, "initialized_", False):
+            raise ValueError(
+                "The skorch teacher is not initialized/fitted; fit it first, or pass "
+                f"teacher='patchtst' / 'moderntcn' to train one here (method {method_name!r})."
+            )
+        return ForecastTorchTeacher(teacher.module_, n_channels, horizon, estimator=teacher)
+    if isinstance(teacher, nn.Module):
+        return ForecastTorchTeacher(teacher, n_channels, horizon)
+    if _is_aeon_forecaster(teacher):
+        missing = set(needs) - {"logits"}
+        if missing:
+            raise ValueError(
+                f"Method {method_name!r} needs {sorted(missing)} from the teacher, but an "
+                f"aeon forecaster ({type(teacher).__name__}) is a black box that gives "
+                "forecasts only. Use a torch teacher, or teacher='patchtst'/'moderntcn'."
+            )
+        if not getattr(teacher, "is_fitted", False):
+            # one clone per channel, fitted on the training part only: the students are
+            # channel-independent and most aeon forecasters are univariate
+            clones = [clone(teacher).fit(y_train[ch]) for ch in range(n_channels)]
+            adapter = ForecasterTeacher(teacher, horizon, verbose=verbose, per_channel=clones)
+            adapter.fitted_here = True
+            return adapter
+        return ForecasterTeacher(teacher, horizon, verbose=verbose)
+    raise TypeError(
+        "A forecasting teacher must be None, 'patchtst', 'moderntcn', a trained torch "
+        f"nn.Module, a fitted skorch net or an aeon forecaster; got {type(teacher).__name__}."
+    )
