@@ -79,9 +79,11 @@ def load_splits(args):
 
 def run_horizon(data_name, splits, horizon, args, writer):
     window = args.window
-    # the forecaster's validation tail is the literature's validation split
+    # the forecaster's validation tail is the literature's validation split; where that
+    # split is shorter than the horizon (720 on a short series) the tail borrows the end
+    # of the training part, so that at least one validation window exists
     series = np.concatenate([splits.train, splits.valid[:, window:]], axis=1)
-    validation_size = (splits.valid.shape[1] - window) / series.shape[1]
+    validation_size = max(splits.valid.shape[1] - window, horizon) / series.shape[1]
     student = {
         "window": window, "horizon": horizon, "student": "dmlp", "student_params": STUDENT,
         "lr": 0.01, "lr_schedule": "halving", "max_epochs": args.student_epochs,
