@@ -13,7 +13,7 @@ from sklearn.utils import check_random_state
 from aeon_kd.methods import FitContext, resolve_method
 from aeon_kd.students import build_student, count_parameters
 from aeon_kd.teachers import default_teacher, resolve_teacher
-from aeon_kd.training import TrainingConfig, train_student
+from aeon_kd.training import TrainingConfig, check_training_params, train_student
 
 __all__ = ["DistilledClassifier"]
 
@@ -300,20 +300,7 @@ class DistilledClassifier(BaseClassifier):
     # -- helpers --------------------------------------------------------------------
 
     def _check_params(self):
-        checks = {
-            "max_epochs": (self.max_epochs, 1),
-            "batch_size": (self.batch_size, 1),
-            "patience": (self.patience, 1),
-        }
-        for name, (value, low) in checks.items():
-            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}.")
-        if not (isinstance(self.lr, (int, float)) and self.lr > 0):
-            raise ValueError(f"lr must be a positive number, got {self.lr!r}.")
-        if not (isinstance(self.validation_size, (int, float)) and 0 <= self.validation_size < 1):
-            raise ValueError(
-                f"validation_size must be a fraction in [0, 1), got {self.validation_size!r}."
-            )
+        check_training_params(self)
         if self.resample_length is not None and not (
             isinstance(self.resample_length, (int, np.integer)) and self.resample_length >= 2
         ):

@@ -24,7 +24,7 @@ from torch import nn
 from aeon_kd.methods import FitContext, resolve_method
 from aeon_kd.students import build_student, count_parameters
 from aeon_kd.teachers._forecasting import resolve_forecast_teacher
-from aeon_kd.training import TrainingConfig, train_student
+from aeon_kd.training import TrainingConfig, check_training_params, train_student
 
 __all__ = ["DistilledForecaster"]
 
@@ -401,23 +401,7 @@ class DistilledForecaster(
         return params
 
     def _check_params(self):
-        checks = {
-            "window": (self.window, 1),
-            "horizon": (self.horizon, 1),
-            "stride": (self.stride, 1),
-            "max_epochs": (self.max_epochs, 1),
-            "batch_size": (self.batch_size, 1),
-            "patience": (self.patience, 1),
-        }
-        for name, (value, low) in checks.items():
-            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}.")
-        if not (isinstance(self.lr, (int, float)) and self.lr > 0):
-            raise ValueError(f"lr must be a positive number, got {self.lr!r}.")
-        if not (isinstance(self.validation_size, (int, float)) and 0 <= self.validation_size < 1):
-            raise ValueError(
-                f"validation_size must be a fraction in [0, 1), got {self.validation_size!r}."
-            )
+        check_training_params(self, integers=("window", "horizon", "stride"))
 
     def _windows(self, y):
         """Training and validation windows, split at a border with no overlap."""

@@ -27,7 +27,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from aeon_kd.students._signals import available_signals, signals_of
+from aeon_kd.students._signals import available_signals, eval_mode, signals_of
 from aeon_kd.teachers._default import RecurrentTeacher
 
 __all__ = [
@@ -174,7 +174,7 @@ class TorchTeacher(Teacher):
 
     def forward(self, x, signals=frozenset({"logits"})):
         """Signals for one batch tensor, without gradients (used online by methods)."""
-        with torch.no_grad(), _eval_mode(self.module):
+        with torch.no_grad(), eval_mode(self.module):
             x = x.to(self.device, dtype=torch.float32)
             if signals <= {"logits"}:
                 out = {"logits": self.module(x)}
@@ -190,21 +190,6 @@ class TorchTeacher(Teacher):
             for name, value in self.forward(batch, frozenset(signals)).items():
                 chunks[name].append(value.float().cpu().numpy())
         return {name: np.concatenate(parts) for name, parts in chunks.items()}
-
-
-class _eval_mode:
-    """Put a module in eval mode for a block and restore every submodule's flag."""
-
-    def __init__(self, module):
-        self.module = module
-
-    def __enter__(self):
-        self.flags = [m.training for m in self.module.modules()]
-        self.module.eval()
-
-    def __exit__(self, *exc):
-        for m, flag in zip(self.module.modules(), self.flags, strict=True):
-            m.training = flag
 
 
 def _unwrap(estimator):

@@ -21,7 +21,7 @@ import torch
 from sklearn.base import clone
 from torch import nn
 
-from aeon_kd.students._signals import available_signals, signals_of
+from aeon_kd.students._signals import available_signals, eval_mode, signals_of
 
 __all__ = [
     "BUILTIN_FORECAST_TEACHERS",
@@ -44,21 +44,6 @@ FORECAST_TEACHER_PARAMS = {
 }
 
 _BATCH = 512
-
-
-class _eval_mode:
-    """Put a module in eval mode for a block, restoring its flags afterwards."""
-
-    def __init__(self, module):
-        self.module = module
-
-    def __enter__(self):
-        self.flags = [m.training for m in self.module.modules()]
-        self.module.eval()
-
-    def __exit__(self, *exc):
-        for m, flag in zip(self.module.modules(), self.flags, strict=True):
-            m.training = flag
 
 
 class ForecastTorchTeacher:
@@ -93,7 +78,7 @@ class ForecastTorchTeacher:
 
     def forward(self, x, signals=frozenset({"logits"})):
         """Signals for one batch, without gradients, the module in eval mode."""
-        with torch.no_grad(), _eval_mode(self.module):
+        with torch.no_grad(), eval_mode(self.module):
             x = x.to(self.device, dtype=torch.float32)
             if set(signals) <= {"logits"}:
                 out = {"logits": self.module(x)}

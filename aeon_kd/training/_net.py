@@ -29,7 +29,7 @@ from torch import nn
 from aeon_kd.methods._base import DistillationBatch
 from aeon_kd.students._networks import signals_of
 
-__all__ = ["DistillationNet", "TrainingConfig", "train_student"]
+__all__ = ["DistillationNet", "TrainingConfig", "check_training_params", "train_student"]
 
 _TEACHER_PREFIX = "teacher_"
 
@@ -131,6 +131,24 @@ class TrainingConfig:
     #: without a validation split). Forecasters watch ``"valid_task"`` (the MSE to the
     #: truth alone), as the TimeDistill authors do.
     monitor: str | None = None
+
+
+def check_training_params(estimator, integers=()):
+    """Validate the training parameters both estimators share, naming the bad one.
+
+    Checks ``max_epochs``, ``batch_size``, ``patience`` and every name in ``integers``
+    (integers >= 1), ``lr`` (> 0) and ``validation_size`` (in [0, 1)).
+    """
+    for name in ("max_epochs", "batch_size", "patience", *integers):
+        value = getattr(estimator, name)
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be an integer >= 1, got {value!r}.")
+    lr = estimator.lr
+    if not (isinstance(lr, (int, float)) and not isinstance(lr, bool) and lr > 0):
+        raise ValueError(f"lr must be a positive number, got {lr!r}.")
+    size = estimator.validation_size
+    if not (isinstance(size, (int, float)) and 0 <= size < 1):
+        raise ValueError(f"validation_size must be a fraction in [0, 1), got {size!r}.")
 
 
 def _rows(data, index):
