@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench-paper bench-forecast clean
+.PHONY: setup demo test lint bench-paper bench-forecast bench-cross-domain clean
 
 setup: $(STAMP)
 
@@ -31,6 +31,10 @@ bench-paper: setup
 # Issue 4's table (benchmarks/results/forecasting.{csv,md}): lookback 336, four horizons.
 bench-forecast: setup
 	$(BIN)/python benchmarks/forecasting.py --out benchmarks/results/forecasting.csv
+
+# Issue 5's table (benchmarks/results/cross_domain.{csv,md}): 5 scenarios x 3 seeds; resumable.
+bench-cross-domain: setup
+	$(BIN)/python benchmarks/cross_domain.py --out benchmarks/results/cross_domain.csv
 
 lint: setup
 	$(BIN)/ruff check aeon_kd tests benchmarks

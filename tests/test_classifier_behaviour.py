@@ -148,7 +148,7 @@ def test_single_class(data):
     "params, match",
     [
         ({"method": "magic"}, r"Unknown method 'magic'. Valid names: \[.*'kd'.*'none'"),
-        ({"student": "transformer"}, r"Unknown student 'transformer'. Valid names: \['cnn'"),
+        ({"student": "transformer"}, r"Unknown student 'transformer'. Valid names: \['adatime"),
         ({"student_params": {"hidden": 3}}, r"Unknown student_params \['hidden'\].*hidden_size"),
         ({"student_params": {"hidden_size": -1}}, "Could not build student 'lstm'"),
         ({"max_epochs": 0}, "max_epochs must be an integer >= 1"),

@@ -360,7 +360,7 @@ def test_params_clone_and_registry():
     assert copy.n_scales == 1 and method.n_scales == 3
     assert list_methods()["timedistill"] == {
         "needs": ["logits"], "tasks": ["forecasting"],
-        "reference": "Ni et al. (2026), KDD, arXiv:2502.15016",
+        "reference": "Ni et al. (2026), KDD, arXiv:2502.15016", "target_data": False,
     }
     assert isinstance(resolve_method("timedistill"), TimeDistill)
     assert TimeDistill.optional_teacher_signals == frozenset({"features"})

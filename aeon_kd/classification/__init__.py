@@ -1,5 +1,5 @@
 """Distilled time-series classification."""
 
-from aeon_kd.classification._distilled import DistilledClassifier
+from aeon_kd.classification._distilled import DistilledClassifier, split_domains
 
-__all__ = ["DistilledClassifier"]
+__all__ = ["DistilledClassifier", "split_domains"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from functools import partial
 
 import numpy as np
@@ -12,7 +13,11 @@ from sklearn.utils import check_random_state
 
 from aeon_kd.methods import FitContext, resolve_method
 from aeon_kd.students import build_student, count_parameters
-from aeon_kd.teachers import default_teacher, resolve_teacher
+from aeon_kd.teachers import (
+    default_teacher,
+    fit_domain_adversarial_teacher,
+    resolve_teacher,
+)
 from aeon_kd.training import TrainingConfig, check_training_params, train_student
 
 __all__ = ["DistilledClassifier"]
@@ -51,13 +56,19 @@ class DistilledClassifier(BaseClassifier):
           logits ``(n, n_classes)`` in the order of the sorted labels, or a fitted
           skorch net (white-box). Hidden states and features come from networks with
           ``forward_signals`` or wrapped in :class:`aeon_kd.students.SignalTap`.
+
+        For a cross-domain method (``"unikd"``) ``None`` trains a 64/128/128 CNN with
+        DANN on the source and target series first
+        (:func:`aeon_kd.teachers.fit_domain_adversarial_teacher`).
     method : str, Method or list, default="kd"
         Distillation method: a registry name (see :func:`aeon_kd.list_methods`), a
         method object such as ``HintonKD(temperature=2)``, or a sum/list of them.
-    student : str, torch.nn.Module or callable, default="lstm"
+    student : str, torch.nn.Module, callable or None, default=None
         Student network: a registry name (see :func:`aeon_kd.list_students`), a
         module (deep-copied for each fit) or a callable
-        ``(n_channels, n_classes, **student_params) -> nn.Module``.
+        ``(n_channels, n_classes, **student_params) -> nn.Module``. ``None`` takes the
+        method's default: ``"lstm"`` (1 x 16 units, the MemKD/TSD student) for most,
+        ``"adatime_cnn"`` (16/32/32, the UNI-KD student) for ``"unikd"`` and ``"dann"``.
     student_params : dict, default=None
         Keyword arguments of the student builder, e.g. ``{"hidden_size": 32}``.
     max_epochs : int, default=100
@@ -138,7 +149,7 @@ class DistilledClassifier(BaseClassifier):
         self,
         teacher=None,
         method="kd",
-        student="lstm",
+        student=None,
         student_params=None,
         max_epochs=100,
         batch_size=32,
@@ -167,7 +178,7 @@ class DistilledClassifier(BaseClassifier):
         self.verbose = verbose
         super().__init__()
 
-    def fit(self, X, y, teacher=_UNSET):
+    def fit(self, X, y, teacher=_UNSET, *, sample_domain=None, X_target=None):
         """Fit the student, distilling ``teacher`` (or the constructor's teacher).
 
         Parameters
@@ -180,11 +191,28 @@ class DistilledClassifier(BaseClassifier):
         teacher : object, optional
             Overrides the constructor's ``teacher`` for this fit only (any form the
             ``teacher`` parameter accepts).
+        sample_domain : array-like of int, optional
+            skada's convention for cross-domain data in one ``X``: a positive value
+            marks a labelled source series, a negative value an unlabelled target
+            series, whose label in ``y`` must be masked (-1, ``None`` or NaN). Only
+            source series are classified (``classes_`` come from them); target series
+            feed methods that use them (``"unikd"``, ``"dann"``).
+        X_target : np.ndarray, optional
+            Unlabelled target-domain series, the same number of channels and length as
+            ``X`` (or any length with ``resample_length``); the alternative to
+            ``sample_domain``. Methods that do not use target data warn and ignore it.
 
         Returns
         -------
         self : DistilledClassifier
         """
+        if sample_domain is not None:
+            if X_target is not None:
+                raise ValueError(
+                    "Give the target-domain series either as X_target= or inside X with "
+                    "sample_domain=, not both."
+                )
+            X, y, X_target = split_domains(X, y, sample_domain)
         if isinstance(X, np.ndarray) and np.issubdtype(X.dtype, np.number):
             if X.ndim >= 2 and (X.shape[0] == 0 or X.shape[-1] == 0):
                 raise ValueError(
@@ -201,10 +229,12 @@ class DistilledClassifier(BaseClassifier):
         # aeon's reset() inside fit keeps attributes whose names hold "__": the
         # name-mangled slot carries the fit-time teacher into _fit.
         self.__fit_teacher = teacher
+        self.__fit_target = X_target
         try:
             return super().fit(X, y)
         finally:
             del self.__fit_teacher
+            del self.__fit_target
 
     # -- aeon hooks -----------------------------------------------------------------
 
@@ -222,8 +252,16 @@ class DistilledClassifier(BaseClassifier):
             )
         y_index = np.searchsorted(self.classes_, y).astype(np.int64)
         X_student = self._student_input(X)
+        X_target = self._target_input(
+            getattr(self, "_DistilledClassifier__fit_target", None), X, method
+        )
         train_index, valid_index = self._split(y_index, seed)
 
+        domain_teacher = teacher is None and method.uses_target_data and method.teacher_signals
+        if domain_teacher:  # UNI-KD's default: a CNN adapted to the target with DANN
+            teacher = fit_domain_adversarial_teacher(
+                X_student, y_index, X_target, seed, device=self.device
+            )
         adapter = resolve_teacher(
             teacher,
             X=X,
@@ -235,10 +273,17 @@ class DistilledClassifier(BaseClassifier):
             seed=seed,
             default=partial(default_teacher, device=self.device),
         )
-        teacher_outputs, X_teacher = {}, None
+        teacher_outputs, teacher_outputs_target, X_teacher = {}, {}, None
         if adapter is not None:  # teachers fitted here learnt on the student's input
+            adapter.fitted_here = adapter.fitted_here or bool(domain_teacher)
             X_teacher = X_student if adapter.fitted_here else X
             teacher_outputs = adapter.outputs(X_teacher, method.teacher_signals)
+            if X_target is not None:
+                raw_target = getattr(self, "_DistilledClassifier__fit_target", None)
+                teacher_outputs_target = adapter.outputs(
+                    X_target if adapter.fitted_here else self._as_collection(raw_target),
+                    method.teacher_signals,
+                )
         context = FitContext(
             X=X_student,
             y=y_index,
@@ -248,6 +293,8 @@ class DistilledClassifier(BaseClassifier):
             teacher_outputs=teacher_outputs,
             rng=np.random.default_rng(seed),
             teacher_X=X_teacher,
+            X_target=X_target,
+            teacher_outputs_target=teacher_outputs_target,
         )
         per_row = {f"teacher_{k}": v for k, v in teacher_outputs.items()}
         per_row.update(method.prepare(context))
@@ -255,7 +302,10 @@ class DistilledClassifier(BaseClassifier):
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             student = build_student(
-                self.student, self.student_params, X_student.shape[1], self.n_classes_
+                method.default_student if self.student is None else self.student,
+                self.student_params,
+                X_student.shape[1],
+                self.n_classes_,
             )
             _check_student_output(student, X_student, self.n_classes_)
             context.student = student  # projectors size themselves on it
@@ -280,6 +330,12 @@ class DistilledClassifier(BaseClassifier):
                     seed=seed,
                 ),
                 online_teacher=adapter if getattr(adapter, "kind", "") == "white-box" else None,
+                target=None
+                if X_target is None
+                else {
+                    "X": X_target,
+                    **{f"teacher_{k}": v for k, v in teacher_outputs_target.items()},
+                },
             )
         self.student_ = net.module_
         self.history_ = net.history
@@ -307,6 +363,49 @@ class DistilledClassifier(BaseClassifier):
             raise ValueError(
                 f"resample_length must be None or an integer >= 2, got {self.resample_length!r}."
             )
+
+    def _as_collection(self, X):
+        """A user's collection as aeon's numpy3D, checked like ``X`` in ``fit``."""
+        if isinstance(X, np.ndarray) and np.issubdtype(X.dtype, np.number):
+            _check_finite(X, "X_target")  # before aeon's generic missing-values message
+        X = self._preprocess_collection(X, store_metadata=False)
+        _check_finite(X, "X_target")
+        return X
+
+    def _target_input(self, X_target, X, method):
+        """Check the target-domain series against ``X`` and ``method``; student input."""
+        if X_target is None:
+            if method.uses_target_data:
+                raise ValueError(
+                    f"Method {method.name!r} learns from unlabelled target-domain series: "
+                    "pass them to fit as X_target=..., or inside X with sample_domain= "
+                    "(negative for target series, labels masked as -1)."
+                )
+            return None
+        if not method.uses_target_data:
+            warnings.warn(
+                f"Method {method.name!r} does not use target-domain data, so X_target "
+                "(or the target rows of sample_domain) is ignored. Methods that use it: "
+                f"{_target_methods()}.",
+                UserWarning,
+                stacklevel=4,
+            )
+            return None
+        if isinstance(X_target, np.ndarray) and X_target.ndim >= 2 and len(X_target) == 0:
+            raise ValueError("X_target holds no series; give at least one target series.")
+        X_target = self._as_collection(X_target)
+        if X_target.shape[1] != X.shape[1]:
+            raise ValueError(
+                f"X_target has {X_target.shape[1]} channels but X has {X.shape[1]}: source "
+                "and target series must have the same channels."
+            )
+        if X_target.shape[2] != X.shape[2] and self.resample_length is None:
+            raise ValueError(
+                f"X_target series have length {X_target.shape[2]} but X series have length "
+                f"{X.shape[2]}. Resize one of them (aeon's Resizer) or set resample_length= "
+                "so the student sees both at one length."
+            )
+        return self._student_input(X_target)
 
     def _student_input(self, X):
         if self.resample_length is not None and X.shape[2] != self.resample_length:
@@ -361,6 +460,88 @@ class DistilledClassifier(BaseClassifier):
             {"method": "none", "random_state": 0, **small},
             {"method": "kd", "teacher": CentroidTeacher(), "random_state": 0, **small},
         ]
+
+
+def _target_methods():
+    from aeon_kd.methods import list_methods
+
+    return [name for name, info in list_methods().items() if info["target_data"]]
+
+
+def _is_masked(label):
+    if label is None:
+        return True
+    if isinstance(label, (float, np.floating)) and np.isnan(label):
+        return True
+    return (isinstance(label, (int, np.integer, float, np.floating)) and label == -1) or (
+        isinstance(label, str) and label == "-1"
+    )
+
+
+def split_domains(X, y, sample_domain):
+    """Split one collection with skada's ``sample_domain`` into source and target.
+
+    Parameters
+    ----------
+    X : np.ndarray or list
+        Every series, source and target.
+    y : array-like
+        Labels; those of target series must be masked (-1, ``"-1"``, ``None`` or NaN).
+    sample_domain : array-like of int
+        Positive for source series, negative for target series (0 is not allowed).
+
+    Returns
+    -------
+    X_source, y_source, X_target
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from aeon_kd.classification import split_domains
+    >>> X = np.zeros((4, 1, 5))
+    >>> Xs, ys, Xt = split_domains(X, [0, 1, -1, -1], [1, 1, -2, -2])
+    >>> Xs.shape, ys.tolist(), Xt.shape
+    ((2, 1, 5), [0, 1], (2, 1, 5))
+    """
+    domain = np.asarray(sample_domain)
+    n_cases = len(X)
+    if domain.ndim != 1 or len(domain) != n_cases:
+        raise ValueError(
+            f"sample_domain has shape {domain.shape} but X has {n_cases} series: give one "
+            "domain per series (positive: source, negative: target)."
+        )
+    if not np.issubdtype(domain.dtype, np.integer) or np.any(domain == 0):
+        raise ValueError(
+            "sample_domain must hold non-zero integers (positive: labelled source series, "
+            f"negative: unlabelled target series), got values {np.unique(domain)[:5]}."
+        )
+    y = np.asarray(y, dtype=object if not isinstance(y, np.ndarray) else None)
+    if len(y) != n_cases:
+        raise ValueError(f"y has {len(y)} labels but X has {n_cases} series.")
+    source, target = domain > 0, domain < 0
+    if not source.any():
+        raise ValueError("sample_domain marks no source series (positive values); fit needs "
+                         "labelled source series.")
+    unmasked = [
+        label.item() if isinstance(label, np.generic) else label
+        for label in y[target]
+        if not _is_masked(label)
+    ]
+    if unmasked:
+        raise ValueError(
+            f"{len(unmasked)} target series (negative sample_domain) carry labels, e.g. "
+            f"{unmasked[:3]}: target labels must be masked as -1 (or None / NaN), as in "
+            "skada. Unsupervised domain adaptation never reads target labels; mask them, "
+            "or mark those series as source if they are meant to be labelled."
+        )
+    y_source = y[source]
+    if y_source.dtype == object:
+        y_source = np.array(list(y_source))
+    if isinstance(X, np.ndarray):
+        return X[source], y_source, X[target] if target.any() else None
+    X = list(X)
+    pick = np.flatnonzero
+    return [X[i] for i in pick(source)], y_source, [X[i] for i in pick(target)] or None
 
 
 def _check_finite(X, name):

@@ -5,11 +5,13 @@ from aeon_kd.methods._base import (
     FitContext,
     Method,
     MethodSum,
+    TrainingProgress,
     list_methods,
     register_method,
     resolve_method,
 )
 from aeon_kd.methods.attention import AttentionTransfer
+from aeon_kd.methods.dann import DANN
 from aeon_kd.methods.dkd import DKD
 from aeon_kd.methods.fitnet import FitNet
 from aeon_kd.methods.kd import HintonKD
@@ -18,9 +20,11 @@ from aeon_kd.methods.none import NoKD
 from aeon_kd.methods.rkd import RKD
 from aeon_kd.methods.timedistill import TimeDistill
 from aeon_kd.methods.tsd import TSD
+from aeon_kd.methods.unikd import UNIKD
 
 __all__ = [
     "AttentionTransfer",
+    "DANN",
     "DKD",
     "DistillationBatch",
     "FitContext",
@@ -33,6 +37,8 @@ __all__ = [
     "RKD",
     "TSD",
     "TimeDistill",
+    "TrainingProgress",
+    "UNIKD",
     "list_methods",
     "register_method",
     "resolve_method",

@@ -27,6 +27,7 @@ __all__ = [
     "MethodSum",
     "FitContext",
     "DistillationBatch",
+    "TrainingProgress",
     "list_methods",
     "register_method",
     "resolve_method",
@@ -74,6 +75,38 @@ class FitContext:
     rng: np.random.Generator = field(default_factory=np.random.default_rng)
     teacher_X: np.ndarray = None
     student: object = None
+    #: unlabelled target-domain series as the student sees them (methods with
+    #: ``uses_target_data``), and the teacher's cached signals on them
+    X_target: np.ndarray = None
+    teacher_outputs_target: dict = field(default_factory=dict)
+
+
+@dataclass
+class TrainingProgress:
+    """Where training stands, for methods whose weights follow a schedule.
+
+    Attributes
+    ----------
+    epoch : int
+        Current epoch, counted from 1.
+    max_epochs : int
+        Epochs the run may last (early stopping can end it sooner).
+    step : int
+        Training batch within the epoch, counted from 0.
+    steps_per_epoch : int
+        Training batches per epoch.
+    """
+
+    epoch: int = 1
+    max_epochs: int = 1
+    step: int = 0
+    steps_per_epoch: int = 1
+
+    @property
+    def fraction(self):
+        """Share of all training steps done before this one, in [0, 1)."""
+        done = (self.epoch - 1) * self.steps_per_epoch + self.step
+        return done / max(1, self.max_epochs * self.steps_per_epoch)
 
 
 @dataclass
@@ -108,6 +141,13 @@ class DistillationBatch:
     inputs : Tensor or None
         The student's input of the batch, ``(batch, n_channels, n_timepoints)``, for
         methods that build new inputs from it (perturbations).
+    target : dict or None
+        For methods with ``uses_target_data``, during training only: an unlabelled
+        target-domain batch of the same size, drawn by the trainer, with
+        ``"inputs"`` (the series), ``"student"`` (the student's signals on them, with
+        gradients) and ``"teacher"`` (the teacher's cached signals on them).
+    progress : TrainingProgress or None
+        Epoch and step, for schedules; None outside training.
     """
 
     student: dict
@@ -120,6 +160,8 @@ class DistillationBatch:
     task: str = "classification"
     online_teacher: object = None
     inputs: torch.Tensor = None
+    target: dict = None
+    progress: TrainingProgress = None
 
 
 class Method(BaseEstimator):
@@ -144,6 +186,11 @@ class Method(BaseEstimator):
     tasks = frozenset({"classification"})
     #: the paper to cite
     reference = ""
+    #: the method learns from unlabelled target-domain series (``X_target`` or
+    #: ``sample_domain`` in ``fit``) and cannot train without them
+    uses_target_data = False
+    #: the student built when the estimator's ``student`` is None
+    default_student = "lstm"
 
     def term_names(self):
         """Names of the loss terms :meth:`loss_terms` returns (logged in ``history_``)."""
@@ -291,6 +338,14 @@ class MethodSum(Method):
         return frozenset().union(*(m.student_signals for _, m in self.methods))
 
     @property
+    def uses_target_data(self):
+        return any(m.uses_target_data for _, m in self.methods)
+
+    @property
+    def default_student(self):
+        return self.methods[0][1].default_student
+
+    @property
     def tasks(self):
         return frozenset.intersection(*(frozenset(m.tasks) for _, m in self.methods))
 
@@ -334,6 +389,8 @@ class MethodSum(Method):
                 task=batch.task,
                 online_teacher=batch.online_teacher,
                 inputs=batch.inputs,
+                target=batch.target,
+                progress=batch.progress,
             )
             for term, value in member.loss_terms(member_batch).items():
                 terms[f"{name}_{term}" if term != name else name] = value
@@ -376,7 +433,8 @@ def list_methods():
     -------
     dict
         ``{name: {"needs": sorted teacher signals, "tasks": sorted tasks,
-        "reference": paper}}``, sorted by name.
+        "reference": paper, "target_data": whether it needs unlabelled
+        target-domain series}}``, sorted by name.
 
     Examples
     --------
@@ -389,6 +447,7 @@ def list_methods():
             "needs": sorted(_METHODS[name].teacher_signals),
             "tasks": sorted(_METHODS[name].tasks),
             "reference": _METHODS[name].reference,
+            "target_data": _METHODS[name].uses_target_data,
         }
         for name in sorted(_METHODS)
     }

@@ -1,11 +1,17 @@
 """Compact torch students (classification and forecasting) and their registry."""
 
 from aeon_kd.students._forecasting import DMLPStudent, MLPStudent
-from aeon_kd.students._networks import FCNStudent, RecurrentStudent, count_parameters
+from aeon_kd.students._networks import (
+    AdaTimeCNN,
+    FCNStudent,
+    RecurrentStudent,
+    count_parameters,
+)
 from aeon_kd.students._registry import build_student, list_students, register_student
 from aeon_kd.students._signals import SignalTap, available_signals, signals_of
 
 __all__ = [
+    "AdaTimeCNN",
     "DMLPStudent",
     "FCNStudent",
     "MLPStudent",

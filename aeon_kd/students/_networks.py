@@ -18,7 +18,7 @@ from torch import nn
 
 from aeon_kd.students._signals import signals_of  # noqa: F401  (re-exported)
 
-__all__ = ["RecurrentStudent", "FCNStudent"]
+__all__ = ["RecurrentStudent", "FCNStudent", "AdaTimeCNN"]
 
 
 class RecurrentStudent(nn.Module):
@@ -135,6 +135,85 @@ class FCNStudent(nn.Module):
 
     def forward_signals(self, x):
         """Return logits, per-step feature maps and pooled features."""
+        maps = self.body(x)
+        features = maps.mean(dim=2)
+        return {
+            "logits": self.head(features),
+            "hidden": maps.transpose(1, 2),
+            "features": features,
+        }
+
+    def forward(self, x):
+        """Return logits of shape ``(batch, n_outputs)``."""
+        return self.head(self.body(x).mean(dim=2))
+
+
+class AdaTimeCNN(nn.Module):
+    """Three-block CNN of the AdaTime benchmark: UNI-KD's student and teacher.
+
+    Blocks of convolution (no bias), batch norm, ReLU and max-pooling by 2, with
+    ``width``, ``2 * width`` and ``2 * width`` channels (dropout after the first), then
+    global average pooling and a linear head. ``width=16`` gives UNI-KD's 16/32/32
+    student, ``width=64`` its 64/128/128 teacher.
+
+    Parameters
+    ----------
+    n_channels : int
+        Number of input channels.
+    n_outputs : int
+        Number of logits (classes).
+    width : int, default=16
+        Channels of the first block.
+    kernel_size : int, default=5
+        Kernel of the first block (AdaTime: 5 for activity data, 25-32 for
+        long EEG or vibration series); the other two use 8.
+    stride : int, default=1
+        Stride of the first convolution (AdaTime: 6 for long series).
+    dropout : float, default=0.5
+        Dropout after the first block.
+
+    Notes
+    -----
+    The per-step ``"hidden"`` map of ``forward_signals`` comes after three poolings, so
+    it has about ``n_timepoints / 8`` steps.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from aeon_kd.students import AdaTimeCNN
+    >>> net = AdaTimeCNN(n_channels=3, n_outputs=6)
+    >>> net(torch.zeros(4, 3, 128)).shape
+    torch.Size([4, 6])
+    >>> net.forward_signals(torch.zeros(4, 3, 128))["features"].shape
+    torch.Size([4, 32])
+    """
+
+    def __init__(self, n_channels, n_outputs, width=16, kernel_size=5, stride=1, dropout=0.5):
+        super().__init__()
+        for name, value in (("width", width), ("kernel_size", kernel_size), ("stride", stride)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be an integer >= 1, got {value!r}.")
+        if not 0 <= dropout < 1:
+            raise ValueError(f"dropout must be in [0, 1), got {dropout!r}.")
+
+        def block(n_in, n_out, k, s=1):
+            return [
+                nn.Conv1d(n_in, n_out, k, stride=s, padding=k // 2, bias=False),
+                nn.BatchNorm1d(n_out),
+                nn.ReLU(),
+                nn.MaxPool1d(kernel_size=2, stride=2, padding=1),
+            ]
+
+        self.body = nn.Sequential(
+            *block(n_channels, width, kernel_size, stride),
+            nn.Dropout(dropout),
+            *block(width, 2 * width, 8),
+            *block(2 * width, 2 * width, 8),
+        )
+        self.head = nn.Linear(2 * width, n_outputs)
+
+    def forward_signals(self, x):
+        """Return logits, the last block's per-step map and pooled features."""
         maps = self.body(x)
         features = maps.mean(dim=2)
         return {

@@ -8,7 +8,7 @@ import inspect
 from torch import nn
 
 from aeon_kd.students._forecasting import _dmlp, _mlp
-from aeon_kd.students._networks import FCNStudent, RecurrentStudent
+from aeon_kd.students._networks import AdaTimeCNN, FCNStudent, RecurrentStudent
 
 __all__ = ["list_students", "register_student", "build_student"]
 
@@ -52,7 +52,7 @@ def list_students():
     --------
     >>> from aeon_kd import list_students
     >>> sorted(list_students())[:3]
-    ['cnn', 'dmlp', 'gru']
+    ['adatime_cnn', 'cnn', 'dmlp']
     """
     return {name: _STUDENTS[name][1] for name in sorted(_STUDENTS)}
 
@@ -72,6 +72,9 @@ def _gru(n_channels, n_outputs, hidden_size=16, num_layers=1, dropout=0.0, bidir
 register_student("lstm", _lstm, "LSTM, 1 layer x 16 units (the MemKD/TSD student)")
 register_student("gru", _gru, "GRU, 1 layer x 16 units")
 register_student("cnn", FCNStudent, "FCN-style CNN, 16/32/16 filters, global average pooling")
+register_student(
+    "adatime_cnn", AdaTimeCNN, "AdaTime CNN, 16/32/32 filters (UNI-KD's student; width=64: teacher)"
+)
 register_student("dmlp", _dmlp, "forecasting: decomposition MLP, TimeDistill's student")
 register_student("mlp", _mlp, "forecasting: two-layer MLP, no decomposition")
 

@@ -7,7 +7,13 @@ from aeon_kd.teachers._adapters import (
     TorchTeacher,
     resolve_teacher,
 )
-from aeon_kd.teachers._default import RECURRENT_TEACHER_PARAMS, RecurrentTeacher, default_teacher
+from aeon_kd.teachers._default import (
+    DOMAIN_TEACHER_PARAMS,
+    RECURRENT_TEACHER_PARAMS,
+    RecurrentTeacher,
+    default_teacher,
+    fit_domain_adversarial_teacher,
+)
 from aeon_kd.teachers._forecasting import (
     BUILTIN_FORECAST_TEACHERS,
     FORECAST_TEACHER_PARAMS,
@@ -17,6 +23,7 @@ from aeon_kd.teachers._forecasting import (
 
 __all__ = [
     "BUILTIN_FORECAST_TEACHERS",
+    "DOMAIN_TEACHER_PARAMS",
     "FORECAST_TEACHER_PARAMS",
     "ForecastTorchTeacher",
     "ForecasterTeacher",
@@ -27,5 +34,6 @@ __all__ = [
     "Teacher",
     "TorchTeacher",
     "default_teacher",
+    "fit_domain_adversarial_teacher",
     "resolve_teacher",
 ]

@@ -11,7 +11,8 @@ def check_method(method, n_classes=3, random_state=0):
 
     Fits a :class:`~aeon_kd.DistilledClassifier` for two epochs on a tiny synthetic
     problem with a small white-box LSTM teacher (it gives logits, hidden states and
-    features) — or, for a method that is for forecasting only, a
+    features) and, for a method with ``uses_target_data``, unlabelled target series —
+    or, for a method that is for forecasting only, a
     :class:`~aeon_kd.DistilledForecaster` on a two-channel seasonal series with a small
     white-box MLP teacher (forecasts and per-channel features) — and checks that every
     loss term the method declares is logged and finite,
@@ -55,14 +56,18 @@ def check_method(method, n_classes=3, random_state=0):
     X[:, :, 4:10] += y_index[:, None, None]
     y = np.array([f"class{k}" for k in range(n_classes)])[y_index]
 
+    # cross-domain methods also get unlabelled target series: the same classes seen
+    # through a sensor with another gain and offset
+    target = {"X_target": 1.5 * X[::2] + 0.5} if method.uses_target_data else {}
+
     torch.manual_seed(random_state)
     teacher = RecurrentStudent(2, n_classes, hidden_size=8)
     teacher.train()
     before = {k: v.clone() for k, v in teacher.state_dict().items()}
     clf = DistilledClassifier(
-        teacher=teacher, method=method, max_epochs=2, batch_size=8,
+        teacher=teacher, method=method, student="lstm", max_epochs=2, batch_size=8,
         student_params={"hidden_size": 4}, random_state=random_state,
-    ).fit(X, y)
+    ).fit(X, y, **target)
 
     _check_history(clf, method)
     proba = clf.predict_proba(X)

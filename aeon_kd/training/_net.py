@@ -26,7 +26,7 @@ from skorch.helper import predefined_split
 from skorch.utils import to_tensor
 from torch import nn
 
-from aeon_kd.methods._base import DistillationBatch
+from aeon_kd.methods._base import DistillationBatch, TrainingProgress
 from aeon_kd.students._networks import signals_of
 
 __all__ = ["DistillationNet", "TrainingConfig", "check_training_params", "train_student"]
@@ -49,6 +49,14 @@ class DistillationNet(NeuralNet):
         device, switch train/eval with the student and are optimised with it.
     online_teacher : TorchTeacher, optional
         A white-box teacher's adapter for methods that query it online.
+    target : dict of str to np.ndarray, optional
+        Unlabelled target-domain rows for methods with ``uses_target_data``:
+        ``"X"`` and the teacher's cached ``"teacher_<signal>"`` arrays. Each training
+        batch is paired with as many target rows, drawn without replacement from a
+        seeded shuffle that restarts when the target rows run out (an epoch is the
+        source split's, whatever the size of the target set).
+    target_seed : int, default=0
+        Seeds that shuffle.
     **kwargs
         Passed to ``skorch.NeuralNet``.
     """
@@ -61,6 +69,8 @@ class DistillationNet(NeuralNet):
         task="classification",
         auxiliary=None,
         online_teacher=None,
+        target=None,
+        target_seed=0,
         **kwargs,
     ):
         # torch components are set before skorch's __init__ marks the net as built:
@@ -69,24 +79,64 @@ class DistillationNet(NeuralNet):
         self.task = task
         self.auxiliary = auxiliary
         self.online_teacher = online_teacher
+        self.target = target
+        self.target_seed = target_seed
         super().__init__(module, **kwargs)
 
     def initialize_module(self):
         super().initialize_module()
         self.auxiliary_ = self.auxiliary if self.auxiliary is not None else nn.ModuleDict()
+        self._target_rng = np.random.default_rng(self.target_seed)
+        self._target_order = np.empty(0, dtype=np.int64)
         return self
 
-    def infer(self, x, **fit_params):
-        x = to_tensor(x, device=self.device)
-        inputs = x["X"] if isinstance(x, dict) else x
+    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        super().on_epoch_begin(net, dataset_train=dataset_train, dataset_valid=dataset_valid)
+        self._step_in_epoch = 0
+        n_rows = len(dataset_train) if dataset_train is not None else 1
+        self._steps_per_epoch = max(1, -(-n_rows // self.batch_size))
+
+    def _progress(self):
+        return TrainingProgress(
+            epoch=len(self.history),
+            max_epochs=self.max_epochs,
+            step=self._step_in_epoch,
+            steps_per_epoch=self._steps_per_epoch,
+        )
+
+    def _target_batch(self, n_rows):
+        """The next ``n_rows`` target rows, with the student's signals on them."""
+        order = self._target_order
+        while len(order) < n_rows:
+            order = np.concatenate([order, self._target_rng.permutation(len(self.target["X"]))])
+        rows, self._target_order = order[:n_rows], order[n_rows:]
+        inputs = to_tensor(self.target["X"][rows], device=self.device)
+        teacher = {
+            k[len(_TEACHER_PREFIX):]: to_tensor(v[rows], device=self.device)
+            for k, v in self.target.items()
+            if k.startswith(_TEACHER_PREFIX)
+        }
+        return {"inputs": inputs, "student": self._student_signals(inputs), "teacher": teacher}
+
+    def _student_signals(self, inputs):
         if self.method.student_signals <= {"logits"}:
             return {"logits": self.module_(inputs)}
         return signals_of(self.module_, inputs, self.method.student_signals)
+
+    def infer(self, x, **fit_params):
+        x = to_tensor(x, device=self.device)
+        return self._student_signals(x["X"] if isinstance(x, dict) else x)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         y_true = to_tensor(y_true, device=self.device)
         X = to_tensor(X, device=self.device)
         task_loss = self.criterion_(y_pred["logits"], y_true)
+        target = progress = None
+        if training:
+            progress = self._progress()
+            self._step_in_epoch += 1
+            if self.target is not None:
+                target = self._target_batch(len(y_true))
         batch = DistillationBatch(
             student=y_pred,
             teacher={
@@ -100,6 +150,8 @@ class DistillationNet(NeuralNet):
             task=self.task,
             online_teacher=self.online_teacher,
             inputs=X["X"] if isinstance(X, dict) else X,
+            target=target,
+            progress=progress,
         )
         terms = self.method.loss_terms(batch)
         loss = getattr(self.method, "task_weight", 1.0) * task_loss
@@ -186,6 +238,7 @@ def train_student(
     config,
     task="classification",
     online_teacher=None,
+    target=None,
 ):
     """Train ``student`` under ``method`` and return the fitted skorch net.
 
@@ -208,6 +261,9 @@ def train_student(
     config : TrainingConfig
     task : {"classification", "forecasting"}
     online_teacher : TorchTeacher, optional
+    target : dict of str to np.ndarray, optional
+        Unlabelled target-domain rows (``"X"`` and cached ``"teacher_<signal>"``
+        arrays) for methods with ``uses_target_data``.
 
     Returns
     -------
@@ -248,6 +304,8 @@ def train_student(
         task=task,
         auxiliary=nn.ModuleDict(auxiliary),
         online_teacher=online_teacher,
+        target=target,
+        target_seed=config.seed,
         criterion=criterion,
         optimizer=torch.optim.Adam,
         lr=config.lr,
