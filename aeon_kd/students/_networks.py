@@ -88,7 +88,25 @@ class RecurrentStudent(nn.Module):
         return self.forward_signals(x)["logits"]
 
 
-class FCNStudent(nn.Module):
+class _PooledConvNet(nn.Module):
+    """A convolutional ``body`` whose maps are averaged over time into a linear ``head``."""
+
+    def forward_signals(self, x):
+        """Return logits, the body's per-step maps and pooled features."""
+        maps = self.body(x)
+        features = maps.mean(dim=2)
+        return {
+            "logits": self.head(features),
+            "hidden": maps.transpose(1, 2),
+            "features": features,
+        }
+
+    def forward(self, x):
+        """Return logits of shape ``(batch, n_outputs)``."""
+        return self.head(self.body(x).mean(dim=2))
+
+
+class FCNStudent(_PooledConvNet):
     """Small fully convolutional network (FCN-style) with global average pooling.
 
     Three convolution blocks (convolution, batch norm, ReLU) with "same" padding,
@@ -133,22 +151,8 @@ class FCNStudent(nn.Module):
         self.body = nn.Sequential(*blocks)
         self.head = nn.Linear(width, n_outputs)
 
-    def forward_signals(self, x):
-        """Return logits, per-step feature maps and pooled features."""
-        maps = self.body(x)
-        features = maps.mean(dim=2)
-        return {
-            "logits": self.head(features),
-            "hidden": maps.transpose(1, 2),
-            "features": features,
-        }
 
-    def forward(self, x):
-        """Return logits of shape ``(batch, n_outputs)``."""
-        return self.head(self.body(x).mean(dim=2))
-
-
-class AdaTimeCNN(nn.Module):
+class AdaTimeCNN(_PooledConvNet):
     """Three-block CNN of the AdaTime benchmark: UNI-KD's student and teacher.
 
     Blocks of convolution (no bias), batch norm, ReLU and max-pooling by 2, with
@@ -211,20 +215,6 @@ class AdaTimeCNN(nn.Module):
             *block(2 * width, 2 * width, 8),
         )
         self.head = nn.Linear(2 * width, n_outputs)
-
-    def forward_signals(self, x):
-        """Return logits, the last block's per-step map and pooled features."""
-        maps = self.body(x)
-        features = maps.mean(dim=2)
-        return {
-            "logits": self.head(features),
-            "hidden": maps.transpose(1, 2),
-            "features": features,
-        }
-
-    def forward(self, x):
-        """Return logits of shape ``(batch, n_outputs)``."""
-        return self.head(self.body(x).mean(dim=2))
 
 
 def count_parameters(module: nn.Module) -> int:
