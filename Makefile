@@ -4,7 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench-paper bench-forecast bench-cross-domain clean
+HARNESS := $(VENV)/.harness
+
+.PHONY: setup setup-harness demo test lint bench bench-smoke bench-all bench-paper \
+	bench-forecast bench-cross-domain clean
 
 setup: $(STAMP)
 
@@ -13,15 +16,39 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e ".[dev,benchmarks]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,benchmarks,dask]"
 	touch $(STAMP)
+
+# tsml-eval 0.7.0 declares Python >= 3.12 and aeon < 1.6 but runs on 3.11 with aeon 1.6
+# (../shared/ECOSYSTEM.md): installed without its pins, then the modules it imports. Not
+# an extra of pyproject.toml, because pip cannot resolve its declared pins.
+setup-harness: $(HARNESS)
+
+$(HARNESS): $(STAMP)
+	$(BIN)/python -m pip install --quiet --no-deps --ignore-requires-python tsml-eval==0.7.0
+	$(BIN)/python -m pip install --quiet gpustat matplotlib seaborn psutil
+	touch $(HARNESS)
 
 demo: setup
 	$(BIN)/python benchmarks/demo.py
 
-test: setup
+test: setup setup-harness
 	$(BIN)/ruff check aeon_kd tests benchmarks
 	$(BIN)/python -m pytest -q
+
+# The UCR suite on the tsml-eval harness: 12 datasets x 5 methods x 2 students x 3
+# resamples, two tasks at a time; resumable. Results, pictures and summary in
+# benchmarks/results/ (ucr/, ucr_*.png, ucr_summary.md).
+bench: setup setup-harness
+	$(BIN)/python benchmarks/ucr.py
+
+# The CI smoke of the same runner: 2 datasets x 2 methods x 1 resample, 3 epochs.
+bench-smoke: setup setup-harness
+	$(BIN)/python benchmarks/ucr.py --datasets Chinatown ItalyPowerDemand --methods none kd \
+		--students default --resamples 0 --max-epochs 3 --out /tmp/aeon-kd-smoke/ucr
+
+# Every committed result, one after another (several hours on 2 cores).
+bench-all: bench bench-paper bench-forecast bench-cross-domain
 
 # Issue 3's table (benchmarks/results/paper_protocol.{csv,md}): ~3 h on 2 cores; resumable.
 bench-paper: setup

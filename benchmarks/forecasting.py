@@ -12,6 +12,7 @@ one window (batch 1) and throughput per window (batch 256) on CPU.
     make bench-forecast                                   # the committed run
     python benchmarks/forecasting.py --horizons 96 --teacher-epochs 2 --student-epochs 2  # smoke
     python benchmarks/forecasting.py --csv ETTh1.csv      # a real ETT file
+    python benchmarks/forecasting.py --n-jobs 4 --backend dask --scheduler tcp://host:8786
 
 Results go to ``--out`` (CSV, one row per horizon x model, resumable per horizon) and a
 Markdown summary beside it.
@@ -28,6 +29,7 @@ import numpy as np
 import torch
 
 from aeon_kd import DistilledForecaster
+from aeon_kd.benchmarking import run_tasks
 from aeon_kd.datasets import evaluate_forecaster, load_forecasting_csv, make_ett_like
 from aeon_kd.students import count_parameters
 from aeon_kd.teachers import FORECAST_TEACHER_PARAMS
@@ -77,7 +79,8 @@ def load_splits(args):
     return f"ett_like_{args.n_timepoints}", splits
 
 
-def run_horizon(data_name, splits, horizon, args, writer):
+def run_horizon(data_name, splits, horizon, args):
+    torch.set_num_threads(args.threads)
     window = args.window
     # the forecaster's validation tail is the literature's validation split; where that
     # split is shorter than the horizon (720 on a short series) the tail borrows the end
@@ -108,10 +111,10 @@ def run_horizon(data_name, splits, horizon, args, writer):
                 f"{milliseconds_per_window(module, n_channels, window, 256, 5):.4f}",
             "fit_seconds": f"{fit_seconds:.1f}", "epochs": epochs,
         }
-        writer.writerow(row)
         rows.append(row)
-        print(f"  {model:12s} MSE {row['mse']}  MAE {row['mae']}  params {n_params:>9,}  "
-              f"{row['ms_per_window_batch1']} ms/window  fit {row['fit_seconds']} s", flush=True)
+        print(f"  h={horizon} {model:12s} MSE {row['mse']}  MAE {row['mae']}  "
+              f"params {n_params:>9,}  {row['ms_per_window_batch1']} ms/window  "
+              f"fit {row['fit_seconds']} s", flush=True)
 
     # kd trains the teacher (teacher="patchtst" by default); the trained network is reused
     start = time.perf_counter()
@@ -184,7 +187,11 @@ def main():
     parser.add_argument("--student-epochs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--teacher", default="patchtst", choices=["patchtst", "moderntcn"])
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads per horizon")
+    parser.add_argument("--n-jobs", type=int, default=1, help="horizons run at once")
+    parser.add_argument("--backend", default="loky",
+                        choices=["loky", "multiprocessing", "sequential", "dask", "ray"])
+    parser.add_argument("--scheduler", default=None, help="Dask scheduler address")
     parser.add_argument("--out", default="benchmarks/results/forecasting.csv")
     parser.add_argument("--summary-only", action="store_true")
     parser.add_argument("--verbose", action="store_true")
@@ -201,17 +208,23 @@ def main():
         with open(args.out) as f:
             done = {(r["data"], int(r["window"]), int(r["horizon"]), int(r["seed"]))
                     for r in csv.DictReader(f) if r["model"] == "kd"}
+    todo = []
+    for horizon in args.horizons:
+        if (data_name, args.window, horizon, args.seed) in done:
+            print(f"horizon {horizon}: done, skipped")
+        else:
+            todo.append((run_horizon, (data_name, splits, horizon, args), {}))
+    print(f"{data_name}: lookback {args.window}, horizons to run: "
+          f"{[task[1][2] for task in todo]}", flush=True)
     new_file = not os.path.exists(args.out)
     with open(args.out, "a", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=FIELDS)
         if new_file:
             writer.writeheader()
-        for horizon in args.horizons:
-            if (data_name, args.window, horizon, args.seed) in done:
-                print(f"horizon {horizon}: done, skipped")
-                continue
-            print(f"{data_name}: lookback {args.window}, horizon {horizon}", flush=True)
-            run_horizon(data_name, splits, horizon, args, writer)
+        # the UCR runner's engine: horizons in parallel processes or on a Dask cluster
+        for rows in run_tasks(todo, n_jobs=args.n_jobs, backend=args.backend,
+                              scheduler=args.scheduler):
+            writer.writerows(rows)
             f.flush()
     summarise(args.out, summary)
 
