@@ -12,6 +12,9 @@ Resumable: finished rows are skipped.
 
 import argparse
 import os
+import platform
+import shlex
+import sys
 import warnings
 
 from aeon_kd.benchmarking import DEFAULT_DATASETS, DEFAULT_METHODS, run_benchmark
@@ -39,7 +42,11 @@ def main():
     parser.add_argument("--report-only", action="store_true")
     args = parser.parse_args()
 
+    provenance_file = os.path.join(args.out, "provenance.md")
     if not args.report_only:
+        os.makedirs(args.out, exist_ok=True)
+        with open(provenance_file, "w", encoding="utf-8") as f:
+            f.write(_provenance(args))
         students = [None if s == "default" else s for s in args.students]
         run_benchmark(
             args.datasets, args.methods, students, args.resamples, args.out,
@@ -48,11 +55,39 @@ def main():
             extract_path=args.extract_path, n_jobs=args.n_jobs, backend=args.backend,
             scheduler=args.scheduler,
         )
-    from aeon_kd.benchmarking._report import write_summary
+    from aeon_kd.benchmarking import write_summary
 
+    provenance = None
+    if os.path.exists(provenance_file):
+        with open(provenance_file, encoding="utf-8") as f:
+            provenance = f.read()
     report = write_summary(os.path.join(args.out, "results.csv"),
-                           os.path.dirname(os.path.abspath(args.out)), prefix=args.prefix)
+                           os.path.dirname(os.path.abspath(args.out)), prefix=args.prefix,
+                           provenance=provenance)
     print(report["headline"])
+
+
+def _provenance(args):
+    """The command and the machine, for the summary (the last run that added results)."""
+    import aeon
+    import sklearn
+    import torch
+
+    import aeon_kd
+
+    command = " ".join(["python", "benchmarks/ucr.py", *map(shlex.quote, sys.argv[1:])])
+    cpu = platform.processor() or platform.machine()
+    if os.path.exists("/proc/cpuinfo"):
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    return (
+        f"Command: `{command}` (parallel: {args.n_jobs} tasks, backend {args.backend}).\n\n"
+        f"Machine: {platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} CPU "
+        f"cores, no GPU used; Python {platform.python_version()}, torch {torch.__version__}, "
+        f"aeon {aeon.__version__}, scikit-learn {sklearn.__version__}, aeon-kd "
+        f"{aeon_kd.__version__}.\n"
+    )
 
 
 if __name__ == "__main__":

@@ -670,7 +670,7 @@ def _headline(summary):
     return " ".join(sentences)
 
 
-def write_summary(results, out_dir, prefix="ucr", metric="accuracy"):
+def write_summary(results, out_dir, prefix="ucr", metric="accuracy", provenance=None):
     """Write the pictures and a Markdown summary of a distillation benchmark.
 
     Files written in ``out_dir`` (created if missing):
@@ -696,6 +696,9 @@ def write_summary(results, out_dir, prefix="ucr", metric="accuracy"):
         Start of every file name.
     metric : str, default="accuracy"
         Column scored; higher is better.
+    provenance : str, optional
+        How the results were produced (command, machine, versions); written under
+        "How it was run".
 
     Returns
     -------
@@ -777,6 +780,8 @@ def write_summary(results, out_dir, prefix="ucr", metric="accuracy"):
         else:
             # a blank line after each image, or Markdown renders them side by side
             lines += [f"![{title}]({written[key].name})", ""]
+    if provenance:
+        lines += ["## How it was run", "", provenance.strip()]
     markdown_path = out_dir / f"{prefix}_summary.md"
     markdown_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
