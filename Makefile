@@ -16,7 +16,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e ".[dev,benchmarks,dask]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,benchmarks,dask,onnx,sktime]"
 	touch $(STAMP)
 
 # tsml-eval 0.7.0 declares Python >= 3.12 and aeon < 1.6 but runs on 3.11 with aeon 1.6

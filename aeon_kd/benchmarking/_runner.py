@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import os
-import pickle
 import time
 import warnings
 
 import numpy as np
+
+from aeon_kd.deploy._report import serialized_bytes
 
 __all__ = [
     "DEFAULT_DATASETS",
@@ -108,22 +108,6 @@ def _build_teacher(name, seed, teacher_params):
 
         return RecurrentTeacher(**{**RECURRENT_TEACHER_PARAMS, "random_state": seed, **params})
     raise ValueError(f"Unknown teacher {name!r}; the runner builds {list(TEACHERS)}.")
-
-
-def serialized_bytes(model):
-    """Bytes of ``model`` as it would be shipped.
-
-    Torch networks: their ``state_dict`` saved with ``torch.save``; anything else: its
-    pickle.
-    """
-    import torch
-    from torch import nn
-
-    if isinstance(model, nn.Module):
-        buffer = io.BytesIO()
-        torch.save(model.state_dict(), buffer)
-        return buffer.getbuffer().nbytes
-    return len(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _torch_params(module):

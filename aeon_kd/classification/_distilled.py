@@ -341,6 +341,7 @@ class DistilledClassifier(BaseClassifier):
         self.history_ = net.history
         self.n_student_params_ = count_parameters(self.student_)
         self.teacher_ = None if adapter is None else adapter.estimator
+        self._teacher_input_shape = None if X_teacher is None else tuple(X_teacher.shape[1:])
         self.teacher_agreement_, self.teacher_kl_ = self._fidelity(
             X_student, teacher_outputs.get("logits"), valid_index
         )
@@ -352,6 +353,136 @@ class DistilledClassifier(BaseClassifier):
 
     def _predict(self, X):
         return self.classes_[np.argmax(self._predict_proba(X), axis=1)]
+
+    # -- deployment -----------------------------------------------------------------
+
+    def export(self, path, format="onnx", quantize=False):
+        """Write the fitted student to a file that runs without Python or aeon-kd.
+
+        The file maps float32 series ``(batch, n_channels, length)`` to class
+        probabilities ``(batch, n_classes)``: resampling to ``resample_length`` (if set),
+        the student and a softmax. The batch size is free, and so is the length where the
+        student allows it (recurrent and convolutional students, or any student with
+        ``resample_length``). The labels, input shape, method and student are stored in
+        the file's metadata. The file is checked against :meth:`predict_proba` before
+        it is kept; a failed export leaves nothing on disk.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            File to write, in an existing folder.
+        format : {"onnx", "torchscript"}, default="onnx"
+            ONNX (opset 17; onnxruntime, edge runtimes; needs ``aeon-kd[onnx]``) or
+            TorchScript (``torch.jit.load``, LibTorch).
+        quantize : bool, default=False
+            Dynamic int8 quantisation of the weights after training (onnxruntime's for
+            ONNX, torch's for TorchScript): smaller, usually slightly less accurate;
+            compare with :func:`aeon_kd.deploy.load_student` ``(path).score(X, y)``.
+
+        Returns
+        -------
+        pathlib.Path
+            The written file; :func:`aeon_kd.deploy.load_student` loads it.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from aeon.datasets import load_italy_power_demand
+        >>> from aeon_kd import DistilledClassifier
+        >>> from aeon_kd.deploy import load_student
+        >>> X, y = load_italy_power_demand(split="train")
+        >>> clf = DistilledClassifier(method="none", max_epochs=2, random_state=0).fit(X, y)
+        >>> path = clf.export(os.path.join(tempfile.mkdtemp(), "student.onnx"))
+        >>> load_student(path).metadata["classes"]
+        ['1', '2']
+        """
+        from aeon_kd.deploy._export import (
+            ClassifierGraph,
+            _check_format,
+            export_student,
+            labels_metadata,
+        )
+
+        _check_format(format)
+        self._check_is_fitted()
+        n_channels, length = self.metadata_["n_channels"], self.metadata_["n_timepoints"]
+        example = np.random.default_rng(0).standard_normal((4, n_channels, length))
+        metadata = {
+            "task": "classification",
+            "classes": labels_metadata(self.classes_),
+            "output_name": "probabilities",
+            "resample_length": self.resample_length,
+            **self._deployment_facts(),
+        }
+        return export_student(
+            ClassifierGraph(self.student_, self.resample_length),
+            path,
+            format=format,
+            example=example,
+            metadata=metadata,
+            dynamic_length=True,
+            quantize=quantize,
+        )
+
+    def report(self, budget_s=0.5):
+        """Size and speed of the teacher and the student, and how much was compressed.
+
+        Parameters, bytes on disk (torch ``state_dict``, or the pickle of a black-box
+        teacher), multiply-accumulates per series, and milliseconds per series at batch 1
+        and 256 on this machine (median over repeated calls on random series of the
+        training shape); the teacher's row is absent when there was none.
+
+        Parameters
+        ----------
+        budget_s : float, default=0.5
+            Seconds spent timing each model at each batch size (at least 3 calls).
+
+        Returns
+        -------
+        aeon_kd.deploy.DistillationReport
+            ``print()`` it for the table; ``to_dict()`` / ``to_frame()`` for the data.
+
+        Examples
+        --------
+        >>> from aeon.datasets import load_italy_power_demand
+        >>> from aeon_kd import DistilledClassifier
+        >>> X, y = load_italy_power_demand(split="train")
+        >>> clf = DistilledClassifier(method="none", max_epochs=2, random_state=0).fit(X, y)
+        >>> report = clf.report(budget_s=0.05)
+        >>> report.student["parameters"], report.student["macs_per_series"]
+        (1250, 26144)
+        """
+        from aeon_kd.deploy._report import build_report
+
+        self._check_is_fitted()
+        n_channels, length = self.metadata_["n_channels"], self.metadata_["n_timepoints"]
+        student_length = self.resample_length or length
+        facts = self._deployment_facts()
+        return build_report(
+            self.student_,
+            (n_channels, student_length),
+            self.teacher_,
+            self._teacher_input_shape,
+            extra={
+                "method": facts["method"],
+                "student": facts["student"],
+                "series": f"{n_channels} channel(s) x {length} time points",
+            },
+            budget_s=budget_s,
+        )
+
+    def _deployment_facts(self):
+        import aeon_kd
+
+        method = resolve_method(self.method)
+        student = self.student if isinstance(self.student, str) else None
+        return {
+            "method": getattr(method, "name", type(method).__name__),
+            "student": student or (method.default_student if self.student is None
+                                   else type(self.student_).__name__),
+            "n_student_params": int(self.n_student_params_),
+            "aeon_kd_version": aeon_kd.__version__,
+        }
 
     # -- helpers --------------------------------------------------------------------
 
