@@ -69,6 +69,9 @@ class SktimeDistilledClassifier(BaseClassifier):
         Torch device for training and prediction, e.g. ``"cuda"``.
     verbose : bool, default=False
         Print the per-epoch table and a progress bar.
+    checkpoint_dir : str, os.PathLike or None, default=None
+        Folder for per-epoch training state; a later fit with the same folder resumes.
+        See :class:`aeon_kd.DistilledClassifier`.
 
     Attributes
     ----------
@@ -148,6 +151,7 @@ class SktimeDistilledClassifier(BaseClassifier):
         random_state=None,
         device="cpu",
         verbose=False,
+        checkpoint_dir=None,
     ):
         self.teacher = teacher
         self.method = method
@@ -163,6 +167,7 @@ class SktimeDistilledClassifier(BaseClassifier):
         self.random_state = random_state
         self.device = device
         self.verbose = verbose
+        self.checkpoint_dir = checkpoint_dir
         super().__init__()
 
     def _fit(self, X, y):

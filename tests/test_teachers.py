@@ -201,3 +201,24 @@ def test_teacher_without_predict_proba(data):
         DistilledClassifier(teacher=LabelsOnly().fit(X, y), **FAST).fit(X, y)
     with pytest.raises(TypeError, match="Cannot use a str as teacher"):
         DistilledClassifier(teacher="bert", **FAST).fit(X, y)
+
+
+def test_aeon_teacher_with_its_own_estimator_parameter_is_not_unwrapped():
+    # QUANT's `estimator` is its forest, not a wrapped model: the teacher must still get
+    # the 3D collection (it used to be flattened to 2D and fail on two channels)
+    from aeon.classification.interval_based import QUANTClassifier
+    from sklearn.ensemble import ExtraTreesClassifier
+
+    from aeon_kd import DistilledClassifier
+
+    rng = np.random.default_rng(0)
+    y = np.arange(24) % 2
+    X = rng.normal(size=(24, 2, 32))
+    X[:, 1, 8:16] += 2 * y[:, None]
+    teacher = QUANTClassifier(
+        estimator=ExtraTreesClassifier(n_estimators=20, random_state=0), random_state=0
+    )
+    clf = DistilledClassifier(method="kd", max_epochs=1, random_state=0)
+    clf.fit(X, y, teacher=teacher)
+    assert clf.predict(X).shape == (24,)
+    assert type(clf.teacher_).__name__ == "QUANTClassifier"

@@ -394,6 +394,33 @@ def plot_critical_difference(results, path, metric="accuracy"):
     ValueError
         If fewer than 3 student models or fewer than 2 complete datasets remain. aeon
         runs a Friedman test first, which needs at least 3 models.
+
+    Examples
+    --------
+    A tidy table of one teacher and three students on two datasets:
+
+    >>> import pandas as pd
+    >>> accuracy = {"teacher-quant": 0.9, "none": 0.7, "kd": 0.8, "dkd": 0.75}
+    >>> rows = []
+    >>> for dataset, shift in [("A", 0.0), ("B", -0.1)]:
+    ...     for model, score in accuracy.items():
+    ...         is_teacher = model.startswith("teacher")
+    ...         rows.append(dict(
+    ...             dataset=dataset, resample=0, model=model, accuracy=score + shift,
+    ...             role="teacher" if is_teacher else "student",
+    ...             method="teacher" if is_teacher else model, student="" if is_teacher else "cnn",
+    ...             teacher="teacher-quant", agreement=float("nan") if is_teacher else 0.9,
+    ...             n_params=float("nan") if is_teacher else 1000,
+    ...             n_bytes=8000 if is_teacher else 800, fit_seconds=1.0,
+    ...             predict_ms_per_series=0.1))
+    >>> results = pd.DataFrame(rows)
+    >>> import os, tempfile
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from aeon_kd.benchmarking import plot_critical_difference
+    >>> path = plot_critical_difference(results, os.path.join(tempfile.mkdtemp(), "cd.png"))
+    >>> path.name, path.read_bytes()[1:4] == b"PNG"
+    ('cd.png', True)
     """
     frame = load_results(results)
     _check_metric(frame, metric)
@@ -450,6 +477,32 @@ def plot_teacher_vs_student(results, path, metric="accuracy"):
     ------
     ValueError
         If no student row has a result for its teacher on the same dataset and resample.
+
+    Examples
+    --------
+    A tidy table of one teacher and three students on two datasets:
+
+    >>> import pandas as pd
+    >>> accuracy = {"teacher-quant": 0.9, "none": 0.7, "kd": 0.8, "dkd": 0.75}
+    >>> rows = []
+    >>> for dataset, shift in [("A", 0.0), ("B", -0.1)]:
+    ...     for model, score in accuracy.items():
+    ...         is_teacher = model.startswith("teacher")
+    ...         rows.append(dict(
+    ...             dataset=dataset, resample=0, model=model, accuracy=score + shift,
+    ...             role="teacher" if is_teacher else "student",
+    ...             method="teacher" if is_teacher else model, student="" if is_teacher else "cnn",
+    ...             teacher="teacher-quant", agreement=float("nan") if is_teacher else 0.9,
+    ...             n_params=float("nan") if is_teacher else 1000,
+    ...             n_bytes=8000 if is_teacher else 800, fit_seconds=1.0,
+    ...             predict_ms_per_series=0.1))
+    >>> results = pd.DataFrame(rows)
+    >>> import os, tempfile
+    >>> from aeon_kd.benchmarking import plot_teacher_vs_student
+    >>> folder = tempfile.mkdtemp()
+    >>> path = plot_teacher_vs_student(results, os.path.join(folder, "figures", "tvs.png"))
+    >>> path.name, path.parent.name, path.read_bytes()[1:4] == b"PNG"
+    ('tvs.png', 'figures', True)
     """
     frame = load_results(results)
     _check_metric(frame, metric)
@@ -543,6 +596,32 @@ def plot_accuracy_vs_size(results, path, metric="accuracy"):
     ------
     ValueError
         If no model has both a ``metric`` and a positive size.
+
+    Examples
+    --------
+    A tidy table of one teacher (QUANT, no parameters: drawn at bytes / 4) and three
+    students on two datasets:
+
+    >>> import pandas as pd
+    >>> accuracy = {"teacher-quant": 0.9, "none": 0.7, "kd": 0.8, "dkd": 0.75}
+    >>> rows = []
+    >>> for dataset, shift in [("A", 0.0), ("B", -0.1)]:
+    ...     for model, score in accuracy.items():
+    ...         is_teacher = model.startswith("teacher")
+    ...         rows.append(dict(
+    ...             dataset=dataset, resample=0, model=model, accuracy=score + shift,
+    ...             role="teacher" if is_teacher else "student",
+    ...             method="teacher" if is_teacher else model, student="" if is_teacher else "cnn",
+    ...             teacher="teacher-quant", agreement=float("nan") if is_teacher else 0.9,
+    ...             n_params=float("nan") if is_teacher else 1000,
+    ...             n_bytes=8000 if is_teacher else 800, fit_seconds=1.0,
+    ...             predict_ms_per_series=0.1))
+    >>> results = pd.DataFrame(rows)
+    >>> import os, tempfile
+    >>> from aeon_kd.benchmarking import plot_accuracy_vs_size
+    >>> path = plot_accuracy_vs_size(results, os.path.join(tempfile.mkdtemp(), "size.png"))
+    >>> path.name, path.read_bytes()[1:4] == b"PNG"
+    ('size.png', True)
     """
     frame = load_results(results)
     _check_metric(frame, metric)
@@ -707,6 +786,48 @@ def write_summary(results, out_dir, prefix="ucr", metric="accuracy", provenance=
         paths of the pictures (``None`` where skipped), ``"summary"``: the path of the
         Markdown file, ``"headline"``: a paragraph of the main numbers, ``"skipped"``: the
         reason for each skipped picture by key.
+
+    Examples
+    --------
+    A tidy table of one teacher and three students on two datasets:
+
+    >>> import pandas as pd
+    >>> accuracy = {"teacher-quant": 0.9, "none": 0.7, "kd": 0.8, "dkd": 0.75}
+    >>> rows = []
+    >>> for dataset, shift in [("A", 0.0), ("B", -0.1)]:
+    ...     for model, score in accuracy.items():
+    ...         is_teacher = model.startswith("teacher")
+    ...         rows.append(dict(
+    ...             dataset=dataset, resample=0, model=model, accuracy=score + shift,
+    ...             role="teacher" if is_teacher else "student",
+    ...             method="teacher" if is_teacher else model, student="" if is_teacher else "cnn",
+    ...             teacher="teacher-quant", agreement=float("nan") if is_teacher else 0.9,
+    ...             n_params=float("nan") if is_teacher else 1000,
+    ...             n_bytes=8000 if is_teacher else 800, fit_seconds=1.0,
+    ...             predict_ms_per_series=0.1))
+    >>> results = pd.DataFrame(rows)
+    >>> import os, tempfile
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from aeon_kd.benchmarking import write_summary
+    >>> folder = tempfile.mkdtemp()
+    >>> written = write_summary(results, os.path.join(folder, "report"), prefix="toy")
+    >>> written["summary"].name, written["skipped"]
+    ('toy_summary.md', {})
+    >>> names = sorted(p.name for p in written["summary"].parent.iterdir())
+    >>> names  # doctest: +NORMALIZE_WHITESPACE
+    ['toy_accuracy_vs_size.png', 'toy_critical_difference.png', 'toy_summary.md',
+     'toy_teacher_vs_student.png']
+    >>> "| A | 0.900 | 0.700 | 0.800 | 0.750 |" in written["summary"].read_text()
+    True
+    >>> "kd 2, dkd 0, none 0" in written["headline"]  # wins per student
+    True
+
+    With one dataset there is no critical difference diagram, only a note:
+
+    >>> one = write_summary(results[results["dataset"] == "A"], os.path.join(folder, "one"))
+    >>> one["critical_difference"] is None, sorted(one["skipped"])
+    (True, ['critical_difference'])
     """
     frame = load_results(results)
     _check_metric(frame, metric)

@@ -250,6 +250,26 @@ def run_experiment(
     -------
     list of dict
         Rows with the fields of :data:`RESULT_FIELDS`, finished models only.
+
+    Examples
+    --------
+    The smallest real run: Chinatown (20 training series), the QUANT teacher and one
+    student trained on the labels alone for one epoch:
+
+    >>> import tempfile
+    >>> from aeon_kd.benchmarking import RESULT_FIELDS, run_experiment
+    >>> rows = run_experiment(
+    ...     "Chinatown", 0, methods=["none"], results_path=tempfile.mkdtemp(),
+    ...     estimator_params={"max_epochs": 1},
+    ... )
+    >>> [(row["model"], row["role"]) for row in rows]
+    [('teacher-quant', 'teacher'), ('none', 'student')]
+    >>> sorted(rows[1]) == sorted(RESULT_FIELDS)
+    True
+    >>> rows[1]["n_train"], rows[1]["n_test"], rows[1]["n_classes"], rows[1]["n_params"]
+    (20, 343, 2, 1250)
+    >>> 0.0 <= rows[1]["accuracy"] <= 1.0
+    True
     """
     import torch
     from sklearn.frozen import FrozenEstimator

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from functools import partial
 
 import numpy as np
+import pandas as pd
 import torch
 from aeon.classification.base import BaseClassifier
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
+from aeon_kd._seeding import seeded_torch
 from aeon_kd.methods import FitContext, resolve_method
 from aeon_kd.students import build_student, count_parameters
 from aeon_kd.teachers import (
@@ -24,6 +27,7 @@ __all__ = ["DistilledClassifier"]
 
 _UNSET = object()
 _PREDICT_BATCH = 512
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class DistilledClassifier(BaseClassifier):
@@ -98,6 +102,14 @@ class DistilledClassifier(BaseClassifier):
         Torch device for training and prediction, e.g. ``"cuda"``.
     verbose : bool, default=False
         Print the per-epoch table (with every loss term) and a progress bar.
+    checkpoint_dir : str, os.PathLike or None, default=None
+        Folder (created if missing) where the training state is saved after every
+        epoch: student, optimizer, history, early-stopping state and random streams.
+        A later ``fit`` with the same folder, data, teacher outputs and settings resumes
+        after the last completed epoch and gives the same student as an uninterrupted
+        fit; raising ``max_epochs`` continues a finished fit. A folder holding another
+        fit's state is refused, never overwritten. The teacher is still resolved (and,
+        if given unfitted, fitted) on each call: pass a fitted teacher to skip that.
 
     Attributes
     ----------
@@ -116,6 +128,15 @@ class DistilledClassifier(BaseClassifier):
         Mean KL(teacher ‖ student) on the validation split, in nats.
     classes_ : np.ndarray
         Class labels.
+
+    Notes
+    -----
+    A ``KeyboardInterrupt`` while the student trains stops training: after at least
+    one completed epoch the estimator is fitted with the best weights of the completed
+    epochs (a :class:`aeon_kd.training.TrainingInterruptedWarning` says so); before
+    that, or while the teacher is fitted, the interrupt propagates and the estimator
+    stays unfitted. A loss term that becomes NaN or infinite stops ``fit`` with
+    :class:`aeon_kd.training.TrainingDivergedError`, naming the term and the epoch.
 
     References
     ----------
@@ -161,6 +182,7 @@ class DistilledClassifier(BaseClassifier):
         random_state=None,
         device="cpu",
         verbose=False,
+        checkpoint_dir=None,
     ):
         self.teacher = teacher
         self.method = method
@@ -176,6 +198,7 @@ class DistilledClassifier(BaseClassifier):
         self.random_state = random_state
         self.device = device
         self.verbose = verbose
+        self.checkpoint_dir = checkpoint_dir
         super().__init__()
 
     def fit(self, X, y, teacher=_UNSET, *, sample_domain=None, X_target=None):
@@ -213,19 +236,7 @@ class DistilledClassifier(BaseClassifier):
                     "sample_domain=, not both."
                 )
             X, y, X_target = split_domains(X, y, sample_domain)
-        if isinstance(X, np.ndarray) and np.issubdtype(X.dtype, np.number):
-            if X.ndim >= 2 and (X.shape[0] == 0 or X.shape[-1] == 0):
-                raise ValueError(
-                    f"X has shape {X.shape}: fit needs at least one series with at least "
-                    "one timepoint."
-                )
-            _check_finite(X, "X")
-        elif isinstance(X, list) and len({np.shape(x)[-1] for x in X}) > 1:
-            raise ValueError(
-                "X holds unequal-length series, which DistilledClassifier cannot take: "
-                "resize them first, e.g. aeon's Resizer(resized_length=...) from "
-                "aeon.transformations.collection.unequal_length, or pad them with Padder."
-            )
+        # X is checked in _preprocess_collection, which fit, predict and fit_predict share
         # aeon's reset() inside fit keeps attributes whose names hold "__": the
         # name-mangled slot carries the fit-time teacher into _fit.
         self.__fit_teacher = teacher
@@ -299,8 +310,7 @@ class DistilledClassifier(BaseClassifier):
         per_row = {f"teacher_{k}": v for k, v in teacher_outputs.items()}
         per_row.update(method.prepare(context))
 
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with seeded_torch(seed):
             student = build_student(
                 method.default_student if self.student is None else self.student,
                 self.student_params,
@@ -328,6 +338,7 @@ class DistilledClassifier(BaseClassifier):
                     device=self.device,
                     verbose=self.verbose,
                     seed=seed,
+                    checkpoint_dir=self.checkpoint_dir,
                 ),
                 online_teacher=adapter if getattr(adapter, "kind", "") == "white-box" else None,
                 target=None
@@ -346,6 +357,37 @@ class DistilledClassifier(BaseClassifier):
             X_student, teacher_outputs.get("logits"), valid_index
         )
         return self
+
+    def _preprocess_collection(self, X, store_metadata=True, name="X"):
+        # before aeon's checks, which fail inside numpy on empty input and word NaN,
+        # infinite values and unequal lengths without naming the fix
+        _check_collection(X, name)
+        return super()._preprocess_collection(X, store_metadata=store_metadata)
+
+    def _check_shape(self, X):
+        # aeon's messages here are tuples; name what differs from fit and the fix
+        if len(self.metadata_) and isinstance(X, np.ndarray) and X.ndim == 3:
+            n_channels, length = self.metadata_["n_channels"], self.metadata_["n_timepoints"]
+            if X.shape[1] != n_channels:
+                raise ValueError(
+                    f"X has {X.shape[1]} channel(s) but the classifier was fitted on "
+                    f"{n_channels}: give series with the channels seen in fit, in the same "
+                    "order (a 2D X is read as (n_cases, n_timepoints), one channel)."
+                )
+            if X.shape[2] != length:
+                raise ValueError(
+                    f"X series have length {X.shape[2]} but the classifier was fitted on "
+                    f"length {length}: resize them first, e.g. aeon's "
+                    f"Resizer(resized_length={length}) from "
+                    "aeon.transformations.collection.unequal_length."
+                )
+        super()._check_shape(X)
+
+    def _check_y(self, y, n_cases, update_classes=True, allow_single_class=False):
+        return super()._check_y(
+            _check_labels(y), n_cases, update_classes=update_classes,
+            allow_single_class=allow_single_class,
+        )
 
     def _predict_proba(self, X):
         _check_finite(X, "X")
@@ -497,9 +539,7 @@ class DistilledClassifier(BaseClassifier):
 
     def _as_collection(self, X):
         """A user's collection as aeon's numpy3D, checked like ``X`` in ``fit``."""
-        if isinstance(X, np.ndarray) and np.issubdtype(X.dtype, np.number):
-            _check_finite(X, "X_target")  # before aeon's generic missing-values message
-        X = self._preprocess_collection(X, store_metadata=False)
+        X = self._preprocess_collection(X, store_metadata=False, name="X_target")
         _check_finite(X, "X_target")
         return X
 
@@ -569,7 +609,17 @@ class DistilledClassifier(BaseClassifier):
             for start in range(0, len(X_student), _PREDICT_BATCH):
                 batch = torch.from_numpy(X_student[start : start + _PREDICT_BATCH]).to(device)
                 parts.append(torch.softmax(self.student_(batch), dim=1).cpu().numpy())
-        return np.concatenate(parts).astype(np.float64)
+        proba = np.concatenate(parts).astype(np.float64)
+        if not np.all(np.isfinite(proba)):
+            raise ValueError(
+                "The student's probabilities are not finite for X (values up to "
+                f"{float(np.max(np.abs(X_student))):.3g} in magnitude): either the values "
+                "overflow its float32 arithmetic, so rescale X in fit and predict alike "
+                "(e.g. z-normalise each series with aeon's Normalizer from "
+                "aeon.transformations.collection), or its weights are not finite and it "
+                "must be refitted."
+            )
+        return proba
 
     def _fidelity(self, X_student, teacher_logits, valid_index):
         if teacher_logits is None or len(valid_index) == 0:
@@ -675,12 +725,88 @@ def split_domains(X, y, sample_domain):
     return [X[i] for i in pick(source)], y_source, [X[i] for i in pick(target)] or None
 
 
+def _check_collection(X, name):
+    """Input that aeon or torch would reject obscurely, rejected with the fix."""
+    if isinstance(X, list):
+        if not X or any(np.shape(x)[-1:] == (0,) for x in X):
+            raise ValueError(
+                f"{name} is an empty list or holds a series with no time points: give at "
+                "least one series with at least one time point."
+            )
+        if len({np.shape(x)[-1:] for x in X}) > 1:
+            raise ValueError(
+                f"{name} holds unequal-length series, which DistilledClassifier cannot take: "
+                "resize them first, e.g. aeon's Resizer(resized_length=...) from "
+                "aeon.transformations.collection.unequal_length, or pad them with Padder."
+            )
+        if all(isinstance(x, np.ndarray) and np.issubdtype(x.dtype, np.number) for x in X):
+            _check_finite(np.concatenate([x.ravel() for x in X]), name)
+    elif isinstance(X, np.ndarray) and np.issubdtype(X.dtype, np.number):
+        if X.ndim >= 2 and (X.shape[0] == 0 or X.shape[-1] == 0):
+            raise ValueError(
+                f"{name} has shape {X.shape}: give at least one series with at least one "
+                "time point."
+            )
+        _check_finite(X, name)
+
+
+def _label_kind(label):
+    if isinstance(label, (bool, np.bool_)):
+        return "bool"
+    if isinstance(label, str):
+        return "str"
+    if isinstance(label, numbers.Number):
+        return "number"
+    return type(label).__name__
+
+
+def _check_labels(y):
+    """Missing or mixed-type labels named; an object array of one kind made typed."""
+    values = y.to_numpy() if isinstance(y, pd.Series) else y
+    if not isinstance(values, np.ndarray) or values.ndim != 1:
+        return y  # aeon names the accepted types and shapes
+    if values.dtype.kind == "f" and np.isnan(values).any():
+        missing = int(np.isnan(values).sum())
+    elif values.dtype == object:
+        missing = sum(
+            v is None or (isinstance(v, (float, np.floating)) and np.isnan(v)) for v in values
+        )
+    else:
+        return y
+    if missing:
+        raise ValueError(
+            f"y holds {missing} missing labels (None or NaN): every series needs a label. "
+            "Drop the unlabelled series, or pass unlabelled target-domain series to fit as "
+            "X_target=."
+        )
+    kinds = {}
+    for label in values:
+        kinds.setdefault(_label_kind(label), label)
+    if len(kinds) > 1:
+        raise TypeError(
+            f"y mixes label types ({', '.join(sorted(kinds))}), e.g. "
+            f"{list(kinds.values())}: labels must all be strings or all numbers. Convert "
+            "them to one type first, e.g. y.astype(str)."
+        )
+    if kinds.keys() in ({"bool"}, {"number"}):
+        return np.array(values.tolist())  # aeon rejects object arrays of numbers
+    return y
+
+
 def _check_finite(X, name):
     if not np.all(np.isfinite(X)):
         n_nan, n_inf = int(np.isnan(X).sum()), int(np.isinf(X).sum())
         raise ValueError(
             f"{name} contains {n_nan} NaN and {n_inf} infinite values; distillation needs "
             "finite input. Impute them first (e.g. aeon's SimpleImputer) or drop those series."
+        )
+    peak = float(np.max(np.abs(X), initial=0.0))
+    if peak > _FLOAT32_MAX:
+        raise ValueError(
+            f"{name} holds values up to {peak:.3g} in magnitude, beyond the float32 range "
+            f"({_FLOAT32_MAX:.3g}) the student computes in. Rescale {name}, in fit and "
+            "predict alike, e.g. z-normalise each series with aeon's Normalizer from "
+            "aeon.transformations.collection."
         )
 
 

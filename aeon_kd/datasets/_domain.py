@@ -42,9 +42,12 @@ DOMAIN_SCENARIOS = {
 class DomainScenario:
     """One source -> target scenario.
 
+    Returned by :func:`load_domain_scenario` and :func:`make_domain_shift`.
+
     Attributes
     ----------
     name : str
+        The scenario, e.g. ``"CricketX->CricketY"``.
     X_source, y_source : np.ndarray
         Labelled source training series ``(n, n_channels, n_timepoints)`` and labels.
     X_target : np.ndarray
@@ -54,6 +57,19 @@ class DomainScenario:
     y_target : np.ndarray
         The hidden labels of ``X_target``: never for training, only to measure an
         oracle or check the generator.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from aeon_kd.datasets import DomainScenario
+    >>> s = DomainScenario(
+    ...     name="toy", X_source=np.zeros((4, 1, 8)), y_source=np.array(["a", "b"] * 2),
+    ...     X_target=np.ones((3, 1, 8)), X_target_test=np.ones((2, 1, 8)),
+    ...     y_target_test=np.array(["a", "b"]), y_target=np.array(["a", "b", "a"]),
+    ... )
+    >>> X, y, sample_domain = s.as_sample_domain()  # skada-style single X
+    >>> X.shape, y.tolist(), sample_domain.tolist()
+    ((7, 1, 8), ['a', 'b', 'a', 'b', -1, -1, -1], [1, 1, 1, 1, -2, -2, -2])
     """
 
     name: str

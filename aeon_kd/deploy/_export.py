@@ -464,13 +464,32 @@ def load_student(path):
     Parameters
     ----------
     path : str or os.PathLike
+        A file written by ``export`` or :func:`export_student`.
 
     Returns
     -------
     ExportedStudent
+        The student, ready for ``predict`` and ``predict_proba``.
+
+    See Also
+    --------
+    ExportedStudent : What is loaded, with a round trip from a fitted estimator.
 
     Examples
     --------
-    See :class:`ExportedStudent`.
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from aeon_kd.deploy import ClassifierGraph, export_student, load_student
+    >>> from aeon_kd.students import FCNStudent
+    >>> path = export_student(
+    ...     ClassifierGraph(FCNStudent(1, 3)).eval(),
+    ...     os.path.join(tempfile.mkdtemp(), "student.pt"), format="torchscript",
+    ...     example=np.zeros((2, 1, 16), np.float32), metadata={"classes": ["a", "b", "c"]},
+    ... )
+    >>> shipped = load_student(path)
+    >>> shipped.format, shipped.classes_.tolist()
+    ('torchscript', ['a', 'b', 'c'])
+    >>> shipped.predict_proba(np.zeros((4, 1, 16), np.float32)).shape
+    (4, 3)
     """
     return ExportedStudent(path)

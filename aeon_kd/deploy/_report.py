@@ -169,6 +169,27 @@ def profile_model(
         ``model``, ``parameters`` (None for black-box models), ``bytes``,
         ``macs_per_series`` (None for black-box models), ``latency_ms_batch1``,
         ``latency_ms_batch256`` (milliseconds per series).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from aeon_kd.deploy import profile_model
+    >>> net = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(24, 2))
+    >>> def predict(X):
+    ...     with torch.no_grad():
+    ...         return net(torch.from_numpy(X)).numpy()
+    >>> row = profile_model("linear", net, predict, (1, 24), module=net, budget_s=0.01)
+    >>> row["model"], row["parameters"], row["macs_per_series"]
+    ('linear', 50, 48)
+    >>> row["bytes"] > 0, row["latency_ms_batch1"] > 0, row["latency_ms_batch256"] > 0
+    (True, True, True)
+
+    A black-box model (no ``module``) is timed and weighed, not counted:
+
+    >>> row = profile_model("sum", {"w": [1.0]}, lambda X: X.sum(axis=(1, 2)), (1, 24),
+    ...                     budget_s=0.01)
+    >>> row["parameters"], row["macs_per_series"]
+    (None, None)
     """
     rng = np.random.default_rng(random_state)
 

@@ -21,6 +21,8 @@ from aeon.forecasting.base import (
 from sklearn.utils import check_random_state
 from torch import nn
 
+from aeon_kd._memory import check_allocation
+from aeon_kd._seeding import seeded_torch
 from aeon_kd.methods import FitContext, resolve_method
 from aeon_kd.students import build_student, count_parameters
 from aeon_kd.teachers._forecasting import resolve_forecast_teacher
@@ -30,6 +32,9 @@ __all__ = ["DistilledForecaster"]
 
 _UNSET = object()
 _PREDICT_BATCH = 512
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+#: largest |y| fit takes: squared errors of the student's float32 training stay finite
+_MAX_FIT_MAGNITUDE = 1e18
 
 
 class DistilledForecaster(
@@ -97,6 +102,14 @@ class DistilledForecaster(
         Torch device of the student (and of a built-in teacher).
     verbose : bool, default=False
         Progress bars for training and for a black-box teacher's forecasts.
+    checkpoint_dir : str, os.PathLike or None, default=None
+        Folder (created if missing) where the training state is saved after every
+        epoch: student, optimizer, history, early-stopping state and random streams.
+        A later ``fit`` with the same folder, data, teacher outputs and settings resumes
+        after the last completed epoch and gives the same student as an uninterrupted
+        fit; raising ``max_epochs`` continues a finished fit. A folder holding another
+        fit's state is refused, never overwritten. The teacher is still resolved (and,
+        if given unfitted, fitted) on each call: pass a fitted teacher to skip that.
 
     Attributes
     ----------
@@ -118,6 +131,15 @@ class DistilledForecaster(
     See Also
     --------
     aeon_kd.DistilledClassifier : the classification counterpart.
+
+    Notes
+    -----
+    A ``KeyboardInterrupt`` while the student trains stops training: after at least
+    one completed epoch the estimator is fitted with the best weights of the completed
+    epochs (a :class:`aeon_kd.training.TrainingInterruptedWarning` says so); before
+    that, or while the teacher is fitted, the interrupt propagates and the estimator
+    stays unfitted. A loss term that becomes NaN or infinite stops ``fit`` with
+    :class:`aeon_kd.training.TrainingDivergedError`, naming the term and the epoch.
 
     References
     ----------
@@ -169,6 +191,7 @@ class DistilledForecaster(
         random_state=None,
         device="cpu",
         verbose=False,
+        checkpoint_dir=None,
     ):
         self.teacher = teacher
         self.method = method
@@ -185,6 +208,7 @@ class DistilledForecaster(
         self.random_state = random_state
         self.device = device
         self.verbose = verbose
+        self.checkpoint_dir = checkpoint_dir
         super().__init__(horizon=horizon, axis=1)
 
     def fit(self, y, exog=None, axis=1, teacher=_UNSET):
@@ -217,6 +241,7 @@ class DistilledForecaster(
         self._check_params()
         y = np.asarray(y, dtype=np.float64)
         _check_finite(y, "y")
+        _check_fit_scale(y)
         override = getattr(self, "_DistilledForecaster__fit_teacher", _UNSET)
         teacher = self.teacher if override is _UNSET else override
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
@@ -272,8 +297,7 @@ class DistilledForecaster(
         }
         per_row.update(method.prepare(context))
 
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with seeded_torch(seed):
             student = build_student(
                 self.student, self._student_params(), X.shape[1], self.horizon
             )
@@ -298,6 +322,7 @@ class DistilledForecaster(
                     device=self.device,
                     verbose=self.verbose,
                     seed=seed,
+                    checkpoint_dir=self.checkpoint_dir,
                     monitor="valid_task",
                 ),
                 task="forecasting",
@@ -356,7 +381,9 @@ class DistilledForecaster(
         """
         if not hasattr(self, "student_"):
             self._check_is_fitted()  # aeon's NotFittedError
-        X = np.asarray(X, dtype=np.float32)
+        X = np.asarray(X)
+        if X.dtype != np.float32:
+            X = X.astype(np.float64)  # checked against float32's range before the cast
         if X.ndim == 2:
             X = X[:, None, :]
         if X.ndim != 3 or X.shape[1:] != (self.n_channels_, self.window):
@@ -369,9 +396,19 @@ class DistilledForecaster(
         parts = []
         with torch.no_grad():
             for start in range(0, len(X), _PREDICT_BATCH):
-                batch = torch.from_numpy(np.ascontiguousarray(X[start : start + _PREDICT_BATCH]))
+                rows = X[start : start + _PREDICT_BATCH]
+                batch = torch.from_numpy(np.ascontiguousarray(rows, dtype=np.float32))
                 parts.append(self.student_(batch.to(device)).cpu().numpy())
-        return np.concatenate(parts).astype(np.float64)
+        forecast = np.concatenate(parts).astype(np.float64)
+        if not np.all(np.isfinite(forecast)):
+            raise ValueError(
+                "The student's forecasts are not finite for these windows (values up to "
+                f"{float(np.max(np.abs(X))):.3g} in magnitude): either the values overflow "
+                "its float32 arithmetic, so rescale the series in fit and predict alike "
+                "(e.g. divide by its standard deviation) and scale the forecasts back, or "
+                "its weights are not finite and it must be refitted."
+            )
+        return forecast
 
     # -- deployment -----------------------------------------------------------------
 
@@ -489,7 +526,25 @@ class DistilledForecaster(
                 f"{name} has {series.shape[1]} time points, fewer than window={self.window}: "
                 "the student needs the last `window` steps."
             )
+        if series.shape[0] != self.n_channels_:
+            raise ValueError(
+                f"{name} has {series.shape[0]} channel(s) but the forecaster was fitted on "
+                f"{self.n_channels_}: give every channel seen in fit, as (n_channels, "
+                "n_timepoints) (or (n_timepoints, n_channels) with axis=0)."
+            )
         return self.forecast_windows(series[None, :, -self.window :])[0]
+
+    def _preprocess_series(self, X, axis, store_metadata):
+        # before aeon's checks, which fail inside numpy on an empty series and word NaN
+        # and infinite values without naming the fix
+        values = X.to_numpy() if hasattr(X, "to_numpy") else X
+        if isinstance(values, np.ndarray) and np.issubdtype(values.dtype, np.number):
+            if values.size == 0:
+                raise ValueError(
+                    f"y has shape {values.shape}: give a series with at least one time point."
+                )
+            _check_finite(values, "y")
+        return super()._preprocess_series(X, axis, store_metadata)
 
     def _student_params(self):
         params = dict(self.student_params or {})
@@ -530,12 +585,25 @@ class DistilledForecaster(
                 f"y has {n_timepoints} time points, too few for window={w} and horizon={h}: "
                 f"one training window needs window + horizon = {need_train} points{tail}, "
                 f"at least {minimum} in all. Use a longer series or a smaller window/horizon."
+                + (
+                    f" (y was read as {y.shape[0]} channels of {n_timepoints} time points: "
+                    "for (n_timepoints, n_channels) data pass axis=0.)"
+                    if y.shape[0] > n_timepoints
+                    else ""
+                )
             )
         view = np.lib.stride_tricks.sliding_window_view(y, w + h, axis=1)  # (C, n, w+h)
         starts = np.arange(view.shape[1])
         train_starts = starts[starts + w + h <= border][:: int(self.stride)]
         valid_starts = starts[starts + w >= border] if n_valid_points else starts[:0]
         chosen = np.concatenate([train_starts, valid_starts])
+        check_allocation(
+            len(chosen) * y.shape[0] * (w + h) * 4,
+            f"Cutting {len(chosen)} windows of {y.shape[0]} channel(s) x (window {w} + "
+            f"horizon {h}) float32 from y",
+            "Use a larger stride= (every stride-th training window), a shorter series or "
+            "a smaller window",
+        )
         windows = np.ascontiguousarray(view[:, chosen].transpose(1, 0, 2), dtype=np.float32)
         X, Y = windows[:, :, :w], windows[:, :, w:]
         train_index = np.arange(len(train_starts))
@@ -578,6 +646,24 @@ def _check_finite(values, name):
         raise ValueError(
             f"{name} contains {n_nan} NaN and {n_inf} infinite values; distillation needs "
             "finite input. Impute them first (e.g. interpolate) or cut them out."
+        )
+    peak = float(np.max(np.abs(values), initial=0.0))
+    if peak > _FLOAT32_MAX:
+        raise ValueError(
+            f"{name} holds values up to {peak:.3g} in magnitude, beyond the float32 range "
+            f"({_FLOAT32_MAX:.3g}) the student computes in. Rescale it, in fit and predict "
+            "alike (e.g. divide by its standard deviation), and scale the forecasts back."
+        )
+
+
+def _check_fit_scale(y):
+    peak = float(np.max(np.abs(y), initial=0.0))
+    if peak > _MAX_FIT_MAGNITUDE:
+        raise ValueError(
+            f"y holds values up to {peak:.3g} in magnitude: the student trains on squared "
+            f"errors in float32, which overflow (beyond {_FLOAT32_MAX:.3g}) for values "
+            f"above about {_MAX_FIT_MAGNITUDE:.0e}. Rescale y, in fit and predict alike "
+            "(e.g. divide by its standard deviation), and scale the forecasts back."
         )
 
 

@@ -64,6 +64,24 @@ class FitContext:
     student : torch.nn.Module or None
         The freshly built student, set before :meth:`Method.auxiliary_modules` is
         called (e.g. to read its hidden width for a projector); None in ``prepare``.
+    X_target : np.ndarray or None
+        Unlabelled target-domain series as the student sees them, for methods with
+        ``uses_target_data``.
+    teacher_outputs_target : dict
+        The teacher's cached signals on ``X_target``.
+
+    Examples
+    --------
+    The trainer builds the context; a method reads it in :meth:`Method.prepare`:
+
+    >>> import numpy as np
+    >>> from aeon_kd.methods import FitContext
+    >>> X = np.zeros((6, 1, 12), dtype=np.float32)
+    >>> context = FitContext(
+    ...     X=X, y=np.array([0, 1, 0, 1, 0, 1]), train_index=np.arange(4), n_outputs=2
+    ... )
+    >>> context.X.shape, context.n_outputs, context.teacher_outputs
+    ((6, 1, 12), 2, {})
     """
 
     X: np.ndarray
@@ -95,6 +113,13 @@ class TrainingProgress:
         Training batch within the epoch, counted from 0.
     steps_per_epoch : int
         Training batches per epoch.
+
+    Examples
+    --------
+    >>> from aeon_kd.methods import TrainingProgress
+    >>> progress = TrainingProgress(epoch=2, max_epochs=4, step=1, steps_per_epoch=2)
+    >>> progress.fraction  # 3 of 8 steps done
+    0.375
     """
 
     epoch: int = 1
@@ -148,6 +173,25 @@ class DistillationBatch:
         gradients) and ``"teacher"`` (the teacher's cached signals on them).
     progress : TrainingProgress or None
         Epoch and step, for schedules; None outside training.
+
+    Examples
+    --------
+    The trainer builds one batch per step; a method turns it into loss terms:
+
+    >>> import torch
+    >>> from aeon_kd.methods import DistillationBatch, HintonKD
+    >>> logits = torch.tensor([[2.0, 0.0], [0.0, 1.0]])
+    >>> batch = DistillationBatch(
+    ...     student={"logits": logits},
+    ...     teacher={"logits": logits.clone()},
+    ...     y=torch.tensor([0, 1]),
+    ...     extras={"index": torch.tensor([0, 1])},
+    ...     modules=torch.nn.ModuleDict(),
+    ...     student_module=torch.nn.Identity(),
+    ... )
+    >>> terms = HintonKD().loss_terms(batch)
+    >>> sorted(terms), float(terms["kd"])  # the student already matches the teacher
+    (['kd'], 0.0)
     """
 
     student: dict
@@ -171,6 +215,45 @@ class Method(BaseEstimator):
     ``student_signals``, ``tasks`` and ``reference``, take their hyper-parameters
     (including ``task_weight``) as keyword arguments of ``__init__`` stored
     unchanged (the scikit-learn rule), and implement :meth:`loss_terms`.
+
+    Parameters
+    ----------
+    task_weight : float, default=1.0
+        Weight of the task loss (cross-entropy or MSE); every subclass takes it.
+
+    See Also
+    --------
+    register_method : Add a subclass to the registry, so it is usable by name.
+    aeon_kd.testing.check_method : Test a new method against the contract.
+
+    Examples
+    --------
+    A method that pulls the student's logits towards the teacher's by mean squared
+    error:
+
+    >>> import torch
+    >>> from aeon_kd.methods import DistillationBatch, Method
+    >>> class LogitMSE(Method):
+    ...     name = "logit_mse"
+    ...     teacher_signals = frozenset({"logits"})
+    ...     def __init__(self, weight=1.0, task_weight=1.0):
+    ...         self.weight = weight
+    ...         self.task_weight = task_weight
+    ...     def loss_terms(self, batch):
+    ...         gap = batch.student["logits"] - batch.teacher["logits"]
+    ...         return {"logit_mse": self.weight * gap.pow(2).mean()}
+    >>> method = LogitMSE(weight=0.5)
+    >>> method.get_params()
+    {'task_weight': 1.0, 'weight': 0.5}
+    >>> batch = DistillationBatch(
+    ...     student={"logits": torch.ones(2, 3)}, teacher={"logits": torch.zeros(2, 3)},
+    ...     y=torch.tensor([0, 1]), extras={}, modules=torch.nn.ModuleDict(),
+    ...     student_module=torch.nn.Identity(),
+    ... )
+    >>> method.loss_terms(batch)
+    {'logit_mse': tensor(0.5000)}
+    >>> method.term_names()
+    ('logit_mse',)
     """
 
     #: registry name and name of the loss term the method logs
@@ -454,7 +537,39 @@ def list_methods():
 
 
 def resolve_method(method):
-    """Turn a registry name, a method, or a list of those into a fresh method object."""
+    """Turn a registry name, a method, or a list of those into a fresh method object.
+
+    Parameters
+    ----------
+    method : str, Method or list of str or Method
+        A registry name (see :func:`list_methods`), a method (cloned, so the
+        original is never changed by fitting) or a non-empty list of them (summed
+        into a :class:`MethodSum`).
+
+    Returns
+    -------
+    Method
+        A new, unfitted method object.
+
+    Raises
+    ------
+    ValueError
+        If a name is not in the registry.
+    TypeError
+        If ``method`` is none of the accepted kinds.
+
+    Examples
+    --------
+    >>> from aeon_kd.methods import HintonKD, resolve_method
+    >>> resolve_method("kd")
+    HintonKD()
+    >>> original = HintonKD(temperature=2.0)
+    >>> copy = resolve_method(original)
+    >>> copy is original, copy.temperature
+    (False, 2.0)
+    >>> resolve_method(["kd", "tsd"]).term_names()
+    ('kd', 'tsd')
+    """
     if isinstance(method, str):
         if method not in _METHODS:
             raise ValueError(

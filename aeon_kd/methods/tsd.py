@@ -35,6 +35,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
 
+from aeon_kd._memory import check_allocation
 from aeon_kd.methods._base import Method, register_method
 from aeon_kd.methods._utils import seeded_generator
 
@@ -375,6 +376,13 @@ default="opposite_class"
         y = torch.as_tensor(context.y, dtype=torch.long)
         bank = self.bank_size
         per_call = max(1, self.max_perturbed_batch // bank)
+        n_logits = int(np.asarray(context.teacher_outputs["logits"]).shape[1])
+        # per perturbation: the teacher's logits and the draw (start, donor/noise row)
+        check_allocation(
+            len(X) * bank * (4 * n_logits + 16),
+            f"TSD's bank of {bank} scored perturbations for each of {len(X)} series",
+            "Lower bank_size, or use a white-box torch teacher (queried online, no bank)",
+        )
         parts = {}
         for start in range(0, len(X), per_call):
             rows = torch.arange(start, min(start + per_call, len(X)))

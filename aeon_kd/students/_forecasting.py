@@ -20,6 +20,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from aeon_kd.students._networks import _BatchNorm1d
+
 __all__ = ["DMLPStudent", "MLPStudent"]
 
 _NORMALIZATIONS = ("mean", "revin", None)
@@ -136,7 +138,7 @@ class _MLPBranch(nn.Module):
         super().__init__()
         self.first = nn.Linear(window, hidden_size)
         # BatchNorm1d(C) on (B, C, hidden): statistics per channel over batch and units
-        self.norm = nn.BatchNorm1d(n_channels)
+        self.norm = _BatchNorm1d(n_channels)
         self.second = nn.Linear(hidden_size, horizon)
 
     def forward(self, x):

@@ -14,11 +14,29 @@ so a method can read hidden states without hooks or edits to the network.
 
 from __future__ import annotations
 
+import torch.nn.functional as F
 from torch import nn
 
 from aeon_kd.students._signals import signals_of  # noqa: F401  (re-exported)
 
 __all__ = ["RecurrentStudent", "FCNStudent", "AdaTimeCNN"]
+
+
+class _BatchNorm1d(nn.BatchNorm1d):
+    """``nn.BatchNorm1d`` that also trains on a batch with one value per channel.
+
+    torch refuses to normalise such a batch (a length-1 series, or a map pooled down to
+    one step, in a last mini-batch of one series); it is normalised with the running
+    statistics instead, as in evaluation, which it leaves unchanged.
+    """
+
+    def forward(self, x):
+        if self.training and x.numel() == x.shape[1]:
+            return F.batch_norm(
+                x, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0,
+                self.eps,
+            )
+        return super().forward(x)
 
 
 class RecurrentStudent(nn.Module):
@@ -144,7 +162,7 @@ class FCNStudent(_PooledConvNet):
         for out, k in zip(filters, kernel_sizes, strict=True):
             blocks += [
                 nn.Conv1d(width, out, k, padding="same"),
-                nn.BatchNorm1d(out),
+                _BatchNorm1d(out),
                 nn.ReLU(),
             ]
             width = out
@@ -203,7 +221,7 @@ class AdaTimeCNN(_PooledConvNet):
         def block(n_in, n_out, k, s=1):
             return [
                 nn.Conv1d(n_in, n_out, k, stride=s, padding=k // 2, bias=False),
-                nn.BatchNorm1d(n_out),
+                _BatchNorm1d(n_out),
                 nn.ReLU(),
                 nn.MaxPool1d(kernel_size=2, stride=2, padding=1),
             ]

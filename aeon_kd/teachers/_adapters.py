@@ -45,7 +45,29 @@ _PROBA_FLOOR = 1e-7
 
 
 class OneHotTeacherWarning(UserWarning):
-    """A teacher's training-set probabilities are one-hot: no dark knowledge."""
+    """A teacher's training-set probabilities are one-hot: no dark knowledge.
+
+    Raised by :class:`EstimatorTeacher` when a fitted classifier without
+    ``decision_function`` is certain of every training series (a tree that fits
+    its training set perfectly, for instance): its soft labels equal the hard
+    labels. Pass such a classifier unfitted, so that out-of-fold probabilities are
+    used, or silence the warning with :func:`warnings.filterwarnings`.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from aeon_kd.teachers import EstimatorTeacher, OneHotTeacherWarning
+    >>> X = np.random.default_rng(0).normal(size=(6, 1, 4))
+    >>> y = np.array([0, 1, 0, 1, 0, 1])
+    >>> tree = DecisionTreeClassifier(random_state=0).fit(X.reshape(6, -1), y)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = EstimatorTeacher(tree, target_classes=[0, 1]).outputs(X, {"logits"})
+    >>> [w.category is OneHotTeacherWarning for w in caught]
+    [True]
+    """
 
 
 class Teacher:
@@ -59,6 +81,28 @@ class Teacher:
         ``"white-box"`` or ``"black-box"``.
     estimator : object
         The fitted teacher as the user knows it (module, net or classifier).
+
+    See Also
+    --------
+    TorchTeacher : A torch network as teacher (white-box).
+    EstimatorTeacher : A fitted classifier as teacher (black-box).
+    resolve_teacher : Pick the adapter for what the user passed.
+
+    Examples
+    --------
+    An adapter that gives uniform logits (it knows nothing) for two classes:
+
+    >>> import numpy as np
+    >>> from aeon_kd.teachers import Teacher
+    >>> class Uniform(Teacher):
+    ...     signals = frozenset({"logits"})
+    ...     def outputs(self, X, signals):
+    ...         return {"logits": np.zeros((len(X), 2), dtype=np.float32)}
+    >>> teacher = Uniform()
+    >>> teacher.kind, sorted(teacher.signals)
+    ('black-box', ['logits'])
+    >>> teacher.outputs(np.zeros((5, 1, 8)), {"logits"})["logits"].shape
+    (5, 2)
     """
 
     signals = frozenset()
@@ -71,9 +115,17 @@ class Teacher:
     def outputs(self, X, signals):
         """Compute ``signals`` for every row of ``X`` in batches.
 
+        Parameters
+        ----------
+        X : np.ndarray of shape (n_cases, n_channels, n_timepoints)
+            Series as the teacher sees them.
+        signals : set of str
+            Names among :attr:`signals`.
+
         Returns
         -------
         dict of str to np.ndarray
+            One float32 array per signal, first axis aligned with ``X``.
         """
         raise NotImplementedError
 
@@ -122,6 +174,7 @@ class TorchTeacher(Teacher):
     Parameters
     ----------
     module : torch.nn.Module
+        The trained teacher network; never changed.
     n_classes : int
         Number of classes of ``y``; the network's output width must equal it.
     classes : array-like, optional
@@ -132,6 +185,30 @@ class TorchTeacher(Teacher):
         The network ends in a softmax (skorch's default for ``NLLLoss``): its outputs are
         turned into log-probabilities.
     batch_size : int, default=256
+        Rows per forward pass when outputs are cached.
+    estimator : object, optional
+        What to report as the teacher (e.g. the skorch net the module came from);
+        defaults to ``module``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import torch
+    >>> from aeon_kd.teachers import TorchTeacher
+    >>> _ = torch.manual_seed(0)
+    >>> net = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(8, 3))
+    >>> teacher = TorchTeacher(net, n_classes=3)
+    >>> teacher.kind, sorted(teacher.signals)
+    ('white-box', ['logits'])
+    >>> X = np.zeros((4, 1, 8), dtype=np.float32)
+    >>> teacher.outputs(X, {"logits"})["logits"].shape
+    (4, 3)
+
+    Columns are reordered when the network's labels differ from the student's:
+
+    >>> teacher = TorchTeacher(net, 3, classes=["c", "a", "b"], target_classes=["a", "b", "c"])
+    >>> teacher.order.tolist()
+    [1, 2, 0]
     """
 
     kind = "white-box"
@@ -184,18 +261,51 @@ class TorchTeacher(Teacher):
             return {k: out[k] for k in signals}
 
     def outputs(self, X, signals):
-        chunks = {s: [] for s in signals}
-        for start in range(0, len(X), self.batch_size):
-            batch = torch.from_numpy(np.ascontiguousarray(X[start : start + self.batch_size]))
-            for name, value in self.forward(batch, frozenset(signals)).items():
-                chunks[name].append(value.float().cpu().numpy())
-        return {name: np.concatenate(parts) for name, parts in chunks.items()}
+        from aeon_kd._memory import gather_in_batches
+
+        def compute(start, stop):
+            batch = torch.from_numpy(np.ascontiguousarray(X[start:stop]))
+            out = self.forward(batch, frozenset(signals))
+            return {name: value.float().cpu().numpy() for name, value in out.items()}
+
+        return gather_in_batches(
+            len(X), self.batch_size, compute,
+            what=f"Caching the teacher's {', '.join(sorted(signals))} for every series",
+            fix="Use fewer or shorter series (resample_length=...), a method that needs "
+            "only logits, or a teacher with narrower hidden states",
+        )  # fmt: skip
 
 
 def _unwrap(estimator):
-    while getattr(estimator, "estimator", None) is not None and not hasattr(estimator, "steps"):
-        estimator = estimator.estimator  # FrozenEstimator and similar wrappers
+    """The model inside FrozenEstimator and similar scikit-learn wrappers.
+
+    Stops at aeon estimators: their own ``estimator`` parameter (e.g. QUANT's trees) is
+    a part of them, not a wrapper around them.
+    """
+    from aeon.base import BaseAeonEstimator
+
+    while (
+        getattr(estimator, "estimator", None) is not None
+        and not hasattr(estimator, "steps")
+        and not isinstance(estimator, BaseAeonEstimator)
+    ):
+        estimator = estimator.estimator
     return estimator
+
+
+def seeded_clone(estimator, seed):
+    """``clone(estimator)`` with every unset ``random_state`` (nested ones too) set to ``seed``.
+
+    A teacher fitted inside ``fit`` then follows the estimator's ``random_state``, so
+    the same seed gives the same teacher in every process; seeds the user set are kept.
+    """
+    fitted = clone(estimator)
+    unset = {
+        name: seed
+        for name, value in fitted.get_params(deep=True).items()
+        if (name == "random_state" or name.endswith("__random_state")) and value is None
+    }
+    return fitted.set_params(**unset) if unset else fitted
 
 
 def _takes_3d(estimator):
@@ -253,11 +363,27 @@ class EstimatorTeacher(Teacher):
     Parameters
     ----------
     estimator : fitted classifier
+        An aeon or scikit-learn classifier with ``predict_proba`` or
+        ``decision_function``.
     target_classes : array-like
         The student's ``classes_``.
     training_logits : np.ndarray, optional
         Logits already known for the training series (out-of-fold predictions of a
         classifier fitted inside ``fit``), in the order of ``target_classes``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from aeon_kd.teachers import EstimatorTeacher
+    >>> from aeon_kd.testing import CentroidTeacher
+    >>> X = np.array([[[0.0, 0.0]], [[0.1, 0.0]], [[1.0, 1.0]], [[0.9, 1.0]]])
+    >>> classifier = CentroidTeacher(sharpness=5.0).fit(X, ["a", "a", "b", "b"])
+    >>> teacher = EstimatorTeacher(classifier, target_classes=["b", "a"])
+    >>> teacher.kind, sorted(teacher.signals)
+    ('black-box', ['logits'])
+    >>> logits = teacher.outputs(X, {"logits"})["logits"]
+    >>> logits.shape, logits.argmax(axis=1).tolist()  # columns follow ["b", "a"]
+    ((4, 2), [1, 1, 0, 0])
     """
 
     signals = frozenset({"logits"})
@@ -308,10 +434,10 @@ class EstimatorTeacher(Teacher):
         warnings.warn(
             f"The teacher {type(_unwrap(self.estimator)).__name__} gives one-hot "
             "probabilities on the training series, which carry nothing beyond the labels "
-            "(ridge-based classifiers such as the ROCKET family do this, and so does any "
-            "classifier that fits its training set perfectly). Pass the classifier "
-            "unfitted so aeon-kd uses out-of-fold probabilities, or choose a teacher with "
-            "soft probabilities (e.g. QUANTClassifier).",
+            "(ridge-based classifiers such as the ROCKET family do this, and so do tree "
+            "ensembles such as QUANT and any classifier that fits its training set "
+            "perfectly). Pass the classifier unfitted so aeon-kd uses out-of-fold "
+            "probabilities, or wrap one fitted on other data in FrozenEstimator.",
             OneHotTeacherWarning,
             stacklevel=4,
         )
@@ -323,7 +449,7 @@ def _fit_with_oof_logits(estimator, X, y_labels, classes, seed):
     Soft labels come from out-of-fold predictions, since in-sample probabilities of a
     strong classifier are near one-hot.
     """
-    fitted = clone(estimator)
+    fitted = seeded_clone(estimator, seed)
     X_in = estimator_input(fitted, X)
     _, counts = np.unique(y_labels, return_counts=True)
     n_splits = int(min(5, counts.min()))
@@ -337,10 +463,12 @@ def _fit_with_oof_logits(estimator, X, y_labels, classes, seed):
         return fitted, None
     cv = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     method = "predict_proba" if hasattr(fitted, "predict_proba") else "decision_function"
-    raw = cross_val_predict(clone(estimator), X_in, y_labels, cv=cv, method=method)
+    raw = cross_val_predict(seeded_clone(estimator, seed), X_in, y_labels, cv=cv, method=method)
     if method == "predict_proba" and _is_one_hot(raw) and hasattr(fitted, "decision_function"):
         method = "decision_function"
-        raw = cross_val_predict(clone(estimator), X_in, y_labels, cv=cv, method=method)
+        raw = cross_val_predict(
+            seeded_clone(estimator, seed), X_in, y_labels, cv=cv, method=method
+        )
     logits = _proba_to_logits(raw) if method == "predict_proba" else _scores_to_logits(raw)
     # cross_val_predict orders columns by the sorted labels of y, which are ``classes``
     return fitted, logits
@@ -380,6 +508,40 @@ def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name,
     -------
     adapter : Teacher or None
         None when the method needs nothing from a teacher.
+
+    Raises
+    ------
+    TypeError
+        If ``teacher`` is none of the accepted kinds.
+    ValueError
+        If the teacher cannot give the signals the method needs.
+
+    Examples
+    --------
+    An unfitted classifier is fitted here, its soft labels for the training series
+    predicted out of fold:
+
+    >>> import numpy as np
+    >>> from aeon_kd.teachers import default_teacher, resolve_teacher
+    >>> from aeon_kd.testing import CentroidTeacher
+    >>> X = np.random.default_rng(0).normal(size=(8, 1, 6)).astype("float32")
+    >>> y = np.array([0, 1] * 4)
+    >>> adapter = resolve_teacher(
+    ...     CentroidTeacher(), X=X, X_fit=X, y_labels=y, classes=np.array([0, 1]),
+    ...     needs=frozenset({"logits"}), method_name="kd", seed=0, default=default_teacher,
+    ... )
+    >>> type(adapter).__name__, adapter.kind, adapter.fitted_here
+    ('EstimatorTeacher', 'black-box', True)
+    >>> adapter.outputs(X, {"logits"})["logits"].shape
+    (8, 2)
+
+    A method that needs nothing from a teacher gets none:
+
+    >>> resolve_teacher(
+    ...     None, X=X, X_fit=X, y_labels=y, classes=np.array([0, 1]), needs=frozenset(),
+    ...     method_name="none", seed=0, default=default_teacher,
+    ... ) is None
+    True
     """
     if not needs:
         return None
@@ -399,7 +561,7 @@ def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name,
                     "The teacher is a FrozenEstimator around an unfitted RecurrentTeacher. "
                     "Fit it before freezing it, or pass it unfitted without FrozenEstimator."
                 )
-            teacher = clone(teacher).fit(X_fit, y_labels)
+            teacher = seeded_clone(teacher, seed).fit(X_fit, y_labels)
         inner = _unwrap(teacher)
         adapter = TorchTeacher(
             inner.module_,

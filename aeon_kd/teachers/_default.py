@@ -22,6 +22,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from aeon_kd._seeding import seeded_torch
+
 __all__ = [
     "DOMAIN_TEACHER_PARAMS",
     "RECURRENT_TEACHER_PARAMS",
@@ -131,8 +133,7 @@ class RecurrentTeacher(ClassifierMixin, BaseEstimator):
         y_index = np.searchsorted(self.classes_, y).astype(np.int64)
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         train_index, valid_index = _stratified_split(y_index, self.validation_size, seed)
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with seeded_torch(seed):
             module = RecurrentStudent(
                 X.shape[1],
                 len(self.classes_),
@@ -226,6 +227,20 @@ def default_teacher(needs, seed, device="cpu"):
     -------
     object
         An unfitted classifier.
+
+    Raises
+    ------
+    ValueError
+        If no built-in teacher gives ``needs``.
+
+    Examples
+    --------
+    >>> from aeon_kd.teachers import default_teacher
+    >>> type(default_teacher({"logits"}, seed=0)).__name__
+    'QUANTClassifier'
+    >>> teacher = default_teacher({"logits", "hidden"}, seed=0)
+    >>> type(teacher).__name__, teacher.num_layers, teacher.hidden_size
+    ('RecurrentTeacher', 3, 100)
     """
     if set(needs) <= {"logits"}:
         from aeon.classification.interval_based import QUANTClassifier
@@ -302,8 +317,7 @@ def fit_domain_adversarial_teacher(X, y_index, X_target, seed, device="cpu"):
     n_classes = int(y_index.max()) + 1
     train_index, valid_index = _stratified_split(y_index, p["validation_size"], seed)
     method = DANN(weight=p["domain_weight"])
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded_torch(seed):
         module = AdaTimeCNN(
             X.shape[1], n_classes, width=p["width"], kernel_size=p["kernel_size"],
             stride=p["stride"], dropout=p["dropout"],

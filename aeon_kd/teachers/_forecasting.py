@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from sklearn.base import clone
 from torch import nn
 
+from aeon_kd._seeding import seeded_torch
 from aeon_kd.students._signals import available_signals, eval_mode, signals_of
+from aeon_kd.teachers._adapters import seeded_clone
 
 __all__ = [
     "BUILTIN_FORECAST_TEACHERS",
@@ -59,6 +60,21 @@ class ForecastTorchTeacher:
         What the forecast must look like.
     estimator : object, optional
         What to report as the teacher (e.g. the skorch net the module came from).
+
+    Examples
+    --------
+    A linear map from the last 6 values of each channel to the next 2:
+
+    >>> import numpy as np
+    >>> import torch
+    >>> from aeon_kd.teachers import ForecastTorchTeacher
+    >>> _ = torch.manual_seed(0)
+    >>> teacher = ForecastTorchTeacher(torch.nn.Linear(6, 2), n_channels=3, horizon=2)
+    >>> teacher.kind, sorted(teacher.signals)
+    ('white-box', ['logits'])
+    >>> windows = np.zeros((5, 3, 6), dtype=np.float32)
+    >>> teacher.outputs(windows, {"logits"})["logits"].shape
+    (5, 3, 2)
     """
 
     kind = "white-box"
@@ -102,12 +118,19 @@ class ForecastTorchTeacher:
 
     def outputs(self, X, signals):
         """Signals for every window of ``X``, computed in batches."""
-        chunks = {s: [] for s in signals}
-        for start in range(0, len(X), _BATCH):
-            batch = torch.from_numpy(np.ascontiguousarray(X[start : start + _BATCH]))
-            for name, value in self.forward(batch, frozenset(signals)).items():
-                chunks[name].append(value.float().cpu().numpy())
-        return {name: np.concatenate(parts) for name, parts in chunks.items()}
+        from aeon_kd._memory import gather_in_batches
+
+        def compute(start, stop):
+            batch = torch.from_numpy(np.ascontiguousarray(X[start:stop]))
+            out = self.forward(batch, frozenset(signals))
+            return {name: value.float().cpu().numpy() for name, value in out.items()}
+
+        return gather_in_batches(
+            len(X), _BATCH, compute,
+            what=f"Caching the teacher's {', '.join(sorted(signals))} for every window",
+            fix="Use a larger stride=, a shorter series, or a method that needs only the "
+            "teacher's forecasts",
+        )  # fmt: skip
 
 
 class ForecasterTeacher:
@@ -124,11 +147,26 @@ class ForecasterTeacher:
     estimator : aeon.forecasting.base.BaseForecaster
         Fitted.
     horizon : int
+        Values forecast per channel and window.
     verbose : bool, default=False
         Show a progress bar over the windows.
     per_channel : list of BaseForecaster, optional
         One fitted clone per channel (an unfitted teacher fitted here on each channel);
         by default ``estimator`` forecasts every channel.
+
+    Examples
+    --------
+    A naive forecaster repeats the last value of each window, rolled two steps on:
+
+    >>> import numpy as np
+    >>> from aeon.forecasting import NaiveForecaster
+    >>> from aeon_kd.teachers import ForecasterTeacher
+    >>> forecaster = NaiveForecaster().fit(np.arange(10.0))
+    >>> teacher = ForecasterTeacher(forecaster, horizon=2)
+    >>> windows = np.arange(12, dtype=np.float32).reshape(2, 2, 3)
+    >>> forecasts = teacher.outputs(windows, {"logits"})["logits"]
+    >>> forecasts.shape, forecasts[0].tolist()
+    ((2, 2, 2), [[2.0, 2.0], [5.0, 5.0]])
     """
 
     kind = "black-box"
@@ -220,8 +258,7 @@ def fit_builtin_forecast_teacher(
     from aeon_kd.training import TrainingConfig, train_student
 
     settings = FORECAST_TEACHER_PARAMS["training"]
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded_torch(seed):
         module = _builtin_network(name, X.shape[1], X.shape[2], Y.shape[2])
         return train_student(
             module,
@@ -337,7 +374,7 @@ def resolve_forecast_teacher(
         if not getattr(teacher, "is_fitted", False):
             # one clone per channel, fitted on the training part only: the students are
             # channel-independent and most aeon forecasters are univariate
-            clones = [clone(teacher).fit(y_train[ch]) for ch in range(n_channels)]
+            clones = [seeded_clone(teacher, seed).fit(y_train[ch]) for ch in range(n_channels)]
             adapter = ForecasterTeacher(teacher, horizon, verbose=verbose, per_channel=clones)
             adapter.fitted_here = True
             return adapter

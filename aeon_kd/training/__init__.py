@@ -1,10 +1,29 @@
-"""Training a student under a method with skorch."""
+"""Training a student under a method with skorch; its safety nets and memory budget."""
 
+from aeon_kd._memory import (
+    MemoryBudgetError,
+    check_allocation,
+    memory_budget,
+    set_memory_budget,
+)
 from aeon_kd.training._net import (
     DistillationNet,
     TrainingConfig,
+    TrainingDivergedError,
+    TrainingInterruptedWarning,
     check_training_params,
     train_student,
 )
 
-__all__ = ["DistillationNet", "TrainingConfig", "check_training_params", "train_student"]
+__all__ = [
+    "DistillationNet",
+    "MemoryBudgetError",
+    "TrainingConfig",
+    "TrainingDivergedError",
+    "TrainingInterruptedWarning",
+    "check_allocation",
+    "check_training_params",
+    "memory_budget",
+    "set_memory_budget",
+    "train_student",
+]

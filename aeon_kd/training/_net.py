@@ -10,7 +10,11 @@ method's named terms; each is recorded per batch and averaged per epoch into
 
 from __future__ import annotations
 
+import math
+import os
+import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -23,15 +27,81 @@ from skorch.callbacks import (
 )
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
+from skorch.history import History
 from skorch.utils import to_tensor
 from torch import nn
 
 from aeon_kd.methods._base import DistillationBatch, TrainingProgress
 from aeon_kd.students._networks import signals_of
 
-__all__ = ["DistillationNet", "TrainingConfig", "check_training_params", "train_student"]
+__all__ = [
+    "DistillationNet",
+    "TrainingConfig",
+    "TrainingDivergedError",
+    "TrainingInterruptedWarning",
+    "check_training_params",
+    "train_student",
+]
 
 _TEACHER_PREFIX = "teacher_"
+_CHECKPOINT_FILE = "training_state.pt"
+
+
+class TrainingDivergedError(FloatingPointError):
+    """A loss term became NaN or infinite during training.
+
+    The message names the term (``"task"`` or a method's term such as ``"kd"``), the
+    epoch and the batch; the estimator stays unfitted.
+
+    Examples
+    --------
+    >>> from aeon_kd.training import TrainingDivergedError
+    >>> issubclass(TrainingDivergedError, ArithmeticError)
+    True
+    """
+
+
+class TrainingInterruptedWarning(UserWarning):
+    """Training was interrupted (KeyboardInterrupt) after at least one epoch.
+
+    The student keeps the best weights of the completed epochs and the estimator is
+    fitted; ``history_`` holds the completed epochs.
+
+    Examples
+    --------
+    A method that stands in for a user pressing Ctrl+C during the third epoch (one
+    batch per epoch):
+
+    >>> import warnings
+    >>> import numpy as np
+    >>> import torch
+    >>> from aeon_kd.methods import Method
+    >>> from aeon_kd.training import (
+    ...     TrainingConfig, TrainingInterruptedWarning, train_student,
+    ... )
+    >>> class CtrlCAtStep3(Method):
+    ...     name = "ctrl_c"
+    ...     def __init__(self, task_weight=1.0):
+    ...         self.task_weight = task_weight
+    ...         self.steps = 0
+    ...     def loss_terms(self, batch):
+    ...         self.steps += batch.training
+    ...         if self.steps == 3:
+    ...             raise KeyboardInterrupt
+    ...         return {}
+    >>> X = np.random.default_rng(0).normal(size=(16, 1, 12)).astype(np.float32)
+    >>> y = np.arange(16) % 2
+    >>> student = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(12, 2))
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     net = train_student(
+    ...         student, CtrlCAtStep3(), X=X, y=y, train_index=np.arange(16),
+    ...         valid_index=np.arange(0), per_row={}, auxiliary={},
+    ...         config=TrainingConfig(max_epochs=5, batch_size=16),
+    ...     )
+    >>> [w.category is TrainingInterruptedWarning for w in caught], len(net.history)
+    ([True], 2)
+    """
 
 
 class DistillationNet(NeuralNet):
@@ -59,6 +129,33 @@ class DistillationNet(NeuralNet):
         Seeds that shuffle.
     **kwargs
         Passed to ``skorch.NeuralNet``.
+
+    See Also
+    --------
+    train_student : Builds this net with the library's callbacks and trains it.
+
+    Examples
+    --------
+    Inputs travel as skorch's dict-X: the series under ``"X"``, cached teacher
+    signals under ``"teacher_<signal>"``:
+
+    >>> import numpy as np
+    >>> import torch
+    >>> from aeon_kd.methods import NoKD
+    >>> from aeon_kd.training import DistillationNet
+    >>> X = np.random.default_rng(0).normal(size=(16, 1, 12)).astype(np.float32)
+    >>> y = np.arange(16) % 2
+    >>> student = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(12, 2))
+    >>> net = DistillationNet(
+    ...     student, method=NoKD(), criterion=torch.nn.CrossEntropyLoss,
+    ...     optimizer=torch.optim.Adam, max_epochs=2, batch_size=8, train_split=None,
+    ...     verbose=0,
+    ... )
+    >>> net = net.fit({"X": X, "index": np.arange(16)}, y)
+    >>> len(net.history)
+    2
+    >>> {name: tuple(value.shape) for name, value in net.infer({"X": X}).items()}
+    {'logits': (16, 2)}
     """
 
     def __init__(
@@ -123,6 +220,27 @@ class DistillationNet(NeuralNet):
             return {"logits": self.module_(inputs)}
         return signals_of(self.module_, inputs, self.method.student_signals)
 
+    def _diverged(self, term, value, training):
+        epoch = len(self.history)
+        where = f"batch {self._step_in_epoch} of epoch {epoch}" if training else (
+            f"the validation pass of epoch {epoch}"
+        )
+        raise TrainingDivergedError(
+            f"The {term!r} loss term became {value} at {where} (lr={self.lr}); training "
+            "stopped and the estimator is not fitted. Lower lr, scale the input series "
+            f"(e.g. z-normalise them), or lower the weight of the {term!r} term."
+        )
+
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        try:
+            return super().fit_loop(X, y, epochs=epochs, **fit_params)
+        except KeyboardInterrupt:
+            # skorch ends training on KeyboardInterrupt (early stopping raises one too);
+            # remember which it was so train_student can say what the student holds
+            stopper = dict(self.callbacks_).get("early_stopping")
+            self.interrupted_ = not getattr(stopper, "stopped_", False)
+            raise
+
     def infer(self, x, **fit_params):
         x = to_tensor(x, device=self.device)
         return self._student_signals(x["X"] if isinstance(x, dict) else x)
@@ -158,9 +276,12 @@ class DistillationNet(NeuralNet):
         for value in terms.values():
             loss = loss + value
         prefix = "train_" if training else "valid_"
-        self.history.record_batch(prefix + "task", task_loss.item())
-        for name, value in terms.items():
-            self.history.record_batch(prefix + name, float(value.detach()))
+        values = {"task": task_loss.item()}
+        values.update({name: float(value.detach()) for name, value in terms.items()})
+        for name, value in values.items():
+            if not math.isfinite(value):
+                self._diverged(name, value, training)
+            self.history.record_batch(prefix + name, value)
         if not training and self.task == "classification":
             correct = (y_pred["logits"].argmax(dim=1) == y_true).float().mean()
             self.history.record_batch("valid_acc", correct.item())
@@ -169,7 +290,39 @@ class DistillationNet(NeuralNet):
 
 @dataclass
 class TrainingConfig:
-    """Training settings shared by both estimators."""
+    """Training settings shared by both estimators.
+
+    Parameters
+    ----------
+    max_epochs : int, default=100
+        Epochs at most.
+    batch_size : int, default=32
+        Training series per batch.
+    lr : float, default=1e-3
+        Adam's learning rate.
+    patience : int, default=20
+        Epochs without improvement of ``monitor`` before early stopping.
+    lr_schedule : object, default=None
+        Learning-rate schedule, as the estimators' ``lr_schedule`` parameter.
+    device : str, default="cpu"
+        Torch device.
+    verbose : bool, default=False
+        Print skorch's per-epoch table and a progress bar.
+    seed : int, default=0
+        Seeds the batch shuffle.
+    monitor : str or None, default=None
+        Quantity early stopping watches; None: the total validation loss (training
+        loss without a validation split).
+    checkpoint_dir : str or os.PathLike or None, default=None
+        Folder for the per-epoch training state; None: no checkpoints.
+
+    Examples
+    --------
+    >>> from aeon_kd.training import TrainingConfig
+    >>> config = TrainingConfig(max_epochs=2, batch_size=8)
+    >>> config.max_epochs, config.batch_size, config.patience, config.device
+    (2, 8, 20, 'cpu')
+    """
 
     max_epochs: int = 100
     batch_size: int = 32
@@ -183,6 +336,8 @@ class TrainingConfig:
     #: without a validation split). Forecasters watch ``"valid_task"`` (the MSE to the
     #: truth alone), as the TimeDistill authors do.
     monitor: str | None = None
+    #: folder for the per-epoch training state; None: no checkpoints
+    checkpoint_dir: str | os.PathLike | None = None
 
 
 def check_training_params(estimator, integers=()):
@@ -190,6 +345,32 @@ def check_training_params(estimator, integers=()):
 
     Checks ``max_epochs``, ``batch_size``, ``patience`` and every name in ``integers``
     (integers >= 1), ``lr`` (> 0) and ``validation_size`` (in [0, 1)).
+
+    Parameters
+    ----------
+    estimator : object
+        Has the attributes ``max_epochs``, ``batch_size``, ``patience``, ``lr``,
+        ``validation_size`` and those named in ``integers``.
+    integers : sequence of str, default=()
+        More attributes that must be integers >= 1.
+
+    Raises
+    ------
+    ValueError
+        Naming the first invalid parameter and its value.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from aeon_kd.training import check_training_params
+    >>> params = SimpleNamespace(
+    ...     max_epochs=10, batch_size=16, patience=5, lr=1e-3, validation_size=0.2, window=0
+    ... )
+    >>> check_training_params(params)  # valid: returns None
+    >>> check_training_params(params, integers=("window",))
+    Traceback (most recent call last):
+    ...
+    ValueError: window must be an integer >= 1, got 0.
     """
     for name in ("max_epochs", "batch_size", "patience", *integers):
         value = getattr(estimator, name)
@@ -205,6 +386,99 @@ def check_training_params(estimator, integers=()):
 
 def _rows(data, index):
     return {k: v[index] for k, v in data.items()}
+
+
+class _StoppingAndCheckpoint(EarlyStopping):
+    """skorch's early stopping that says when it stopped, saves and restores its state.
+
+    With a folder, the whole training state is written after every epoch, once early
+    stopping has updated its best weights (so the file always describes a completed
+    epoch), atomically (a temporary file renamed), so an interruption at any moment
+    leaves the previous epoch's state intact.
+    """
+
+    def __init__(self, *args, folder=None, fingerprint=None, generator=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.folder = folder
+        self.fingerprint = fingerprint
+        self.generator = generator
+        self.resume_state = None
+
+    def on_train_begin(self, net, **kwargs):
+        super().on_train_begin(net, **kwargs)
+        self.stopped_ = False
+        state = self.resume_state
+        if state is not None:  # continue where the saved fit stopped
+            for key, value in state["early_stopping"].items():
+                setattr(self, key, value)
+            for (_, callback), saved in zip(_schedulers(net), state["schedulers"],
+                                               strict=True):  # fmt: skip
+                callback.policy_.load_state_dict(saved)
+
+    def on_epoch_end(self, net, **kwargs):
+        try:
+            super().on_epoch_end(net, **kwargs)
+        except KeyboardInterrupt:
+            self.stopped_ = True
+            self._save(net, stopped=True)
+            raise
+        self._save(net, stopped=False)
+
+    def _save(self, net, stopped):
+        if self.folder is None:
+            return
+        state = {
+            "fingerprint": self.fingerprint,
+            "stopped": stopped,
+            "module": net.module_.state_dict(),
+            "auxiliary": net.auxiliary_.state_dict(),
+            "optimizer": net.optimizer_.state_dict(),
+            "history": list(net.history),
+            "early_stopping": {
+                "misses_": self.misses_,
+                "dynamic_threshold_": self.dynamic_threshold_,
+                "best_epoch_": self.best_epoch_,
+                "best_model_weights_": self.best_model_weights_,
+            },
+            "schedulers": [cb.policy_.state_dict() for _, cb in _schedulers(net)],
+            "torch_rng": torch.get_rng_state(),
+            "shuffle_rng": self.generator.get_state(),
+            "target_rng": net._target_rng.bit_generator.state,
+            "target_order": net._target_order,
+        }
+        path = Path(self.folder) / _CHECKPOINT_FILE
+        tmp = path.with_suffix(".tmp")
+        torch.save(state, tmp)
+        os.replace(tmp, path)
+
+
+def _schedulers(net):
+    return [(n, cb) for n, cb in net.callbacks_ if isinstance(cb, LRScheduler)]
+
+
+def _fingerprint(X, y, train_index, valid_index, per_row, method, student, config):
+    """What a checkpoint must match to be resumed: data, teacher outputs, settings."""
+    import joblib
+
+    settings = {k: v for k, v in vars(config).items()
+                if k not in ("max_epochs", "verbose", "device", "checkpoint_dir")}  # fmt: skip
+    return joblib.hash(
+        (X, y, train_index, valid_index, per_row, repr(method), repr(student), settings)
+    )
+
+
+def _load_checkpoint(folder, fingerprint):
+    path = Path(folder) / _CHECKPOINT_FILE
+    if not path.exists():
+        return None
+    state = torch.load(path, map_location="cpu", weights_only=False)
+    if state.get("fingerprint") != fingerprint:
+        raise ValueError(
+            f"checkpoint_dir {str(folder)!r} holds the training state of a different fit "
+            "(other data, teacher outputs, method or settings), so it cannot be resumed. "
+            "Use another folder, or delete that one to start again."
+        )
+    return state
 
 
 def _schedule_callback(lr_schedule, max_epochs, monitor):
@@ -269,6 +543,30 @@ def train_student(
     -------
     net : DistillationNet
         Trained, best weights restored, modules in eval mode.
+
+    Examples
+    --------
+    Distil cached teacher logits into a linear student, with a validation split:
+
+    >>> import numpy as np
+    >>> import torch
+    >>> from aeon_kd.methods import HintonKD
+    >>> from aeon_kd.training import TrainingConfig, train_student
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(16, 1, 12)).astype(np.float32)
+    >>> y = np.arange(16) % 2
+    >>> teacher_logits = rng.normal(size=(16, 2)).astype(np.float32)
+    >>> _ = torch.manual_seed(0)
+    >>> student = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(12, 2))
+    >>> net = train_student(
+    ...     student, HintonKD(temperature=2.0), X=X, y=y, train_index=np.arange(12),
+    ...     valid_index=np.arange(12, 16), per_row={"teacher_logits": teacher_logits},
+    ...     auxiliary={}, config=TrainingConfig(max_epochs=2, batch_size=4),
+    ... )
+    >>> len(net.history), net.module_.training
+    (2, False)
+    >>> sorted(k for k in net.history[-1] if k.startswith("valid_") and k.count("_") == 1)
+    ['valid_acc', 'valid_kd', 'valid_loss', 'valid_task']
     """
     data = {"X": X, "index": np.arange(len(X)), **per_row}
     has_valid = len(valid_index) > 0
@@ -281,23 +579,31 @@ def train_student(
         callbacks += [(f"valid_{t}", PassthroughScoring(f"valid_{t}")) for t in terms]
         if task == "classification":
             callbacks.append(("valid_acc", PassthroughScoring("valid_acc", lower_is_better=False)))
-    callbacks.append(
-        (
-            "early_stopping",
-            EarlyStopping(monitor=monitor, patience=config.patience, load_best=True),
-        )
-    )
+    # schedules step before early stopping, so the state it saves is the epoch's last
     callbacks += [
         ("lr_schedule", cb)
         for cb in _schedule_callback(config.lr_schedule, config.max_epochs, monitor)
     ]
+    generator = torch.Generator().manual_seed(config.seed)
+    folder = config.checkpoint_dir
+    fingerprint = state = None
+    if folder is not None:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        fingerprint = _fingerprint(
+            X, y, train_index, valid_index, per_row, method, student, config
+        )
+        state = _load_checkpoint(folder, fingerprint)
+    stopper = _StoppingAndCheckpoint(
+        monitor=monitor, patience=config.patience, load_best=True,
+        folder=folder, fingerprint=fingerprint, generator=generator,
+    )  # fmt: skip
+    callbacks.append(("early_stopping", stopper))
     if config.verbose:
         callbacks.append(("progress", ProgressBar()))
     criterion = nn.CrossEntropyLoss if task == "classification" else nn.MSELoss
     train_split = (
         predefined_split(Dataset(_rows(data, valid_index), y[valid_index])) if has_valid else None
     )
-    generator = torch.Generator().manual_seed(config.seed)
     net = DistillationNet(
         student,
         method=method,
@@ -318,6 +624,50 @@ def train_student(
         device=config.device,
         verbose=int(bool(config.verbose)),
     )
-    net.fit(_rows(data, train_index), y[train_index])
+    net.initialize()
+    net.interrupted_ = False
+    epochs = config.max_epochs
+    if state is not None:
+        epochs = _resume(net, state, stopper, generator, config)
+    if epochs > 0:
+        net.partial_fit(_rows(data, train_index), y[train_index], epochs=epochs)
+    _after_interruption(net)
     net.module_.eval()
     return net
+
+
+def _resume(net, state, stopper, generator, config):
+    """Load a saved training state into ``net``; return the epochs left to train."""
+    net.module_.load_state_dict(state["module"])
+    net.auxiliary_.load_state_dict(state["auxiliary"])
+    net.optimizer_.load_state_dict(state["optimizer"])
+    net.history = History(state["history"])
+    torch.set_rng_state(state["torch_rng"])
+    generator.set_state(state["shuffle_rng"])
+    net._target_rng.bit_generator.state = state["target_rng"]
+    net._target_order = state["target_order"]
+    stopper.resume_state = state
+    done = len(net.history)
+    if state["stopped"] or done >= config.max_epochs:
+        best = state["early_stopping"]["best_model_weights_"]
+        if best is not None:  # what skorch's on_train_end would have restored
+            net.module_.load_state_dict(best)
+        return 0
+    return config.max_epochs - done
+
+
+def _after_interruption(net):
+    """After a user's KeyboardInterrupt: keep the completed epochs, or give up."""
+    if not net.interrupted_:
+        return
+    if net.history and "train_loss" not in net.history[-1]:
+        net.history.pop()  # the epoch that was cut short
+    if not net.history:
+        raise KeyboardInterrupt  # not one epoch completed: the estimator stays unfitted
+    warnings.warn(
+        f"Training was interrupted after {len(net.history)} completed epoch(s); the "
+        "student has the best weights among them and the estimator is fitted. With "
+        "checkpoint_dir set, calling fit again resumes training.",
+        TrainingInterruptedWarning,
+        stacklevel=4,
+    )
