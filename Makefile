@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HARNESS := $(VENV)/.harness
 
 .PHONY: setup setup-harness demo test lint bench bench-smoke bench-all bench-paper \
-	bench-forecast bench-cross-domain clean
+	bench-forecast bench-cross-domain docs clean
 
 setup: $(STAMP)
 
@@ -33,7 +33,7 @@ demo: setup
 	$(BIN)/python benchmarks/demo.py
 
 test: setup setup-harness
-	$(BIN)/ruff check aeon_kd tests benchmarks
+	$(BIN)/ruff check aeon_kd tests benchmarks examples docs/conf.py
 	$(BIN)/python -m pytest -q
 
 # The UCR suite on the tsml-eval harness: 12 datasets x 5 methods x 2 students x 3
@@ -63,8 +63,14 @@ bench-forecast: setup
 bench-cross-domain: setup
 	$(BIN)/python benchmarks/cross_domain.py --out benchmarks/results/cross_domain.csv
 
+# The documentation site (docs/_build/html): API reference, user guide and the examples
+# gallery, whose scripts run during the build. Offline; any Sphinx warning fails it.
+docs: setup
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+
 lint: setup
-	$(BIN)/ruff check aeon_kd tests benchmarks
+	$(BIN)/ruff check aeon_kd tests benchmarks examples docs/conf.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

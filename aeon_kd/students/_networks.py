@@ -236,5 +236,27 @@ class AdaTimeCNN(_PooledConvNet):
 
 
 def count_parameters(module: nn.Module) -> int:
-    """Number of trainable parameters of a torch module."""
+    """Number of trainable parameters of a torch module.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        Any network.
+
+    Returns
+    -------
+    int
+        Elements of the parameters with ``requires_grad`` (frozen ones are left out).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from aeon_kd.students import count_parameters
+    >>> layer = torch.nn.Linear(8, 2)  # 8 x 2 weights and 2 biases
+    >>> count_parameters(layer)
+    18
+    >>> _ = layer.bias.requires_grad_(False)
+    >>> count_parameters(layer)
+    16
+    """
     return sum(p.numel() for p in module.parameters() if p.requires_grad)

@@ -96,6 +96,51 @@ def build_student(student, student_params, n_channels, n_outputs):
     ``student`` is a registry name, a ``torch.nn.Module`` instance (deep-copied, so the
     caller's module is never trained in place) or a callable
     ``(n_channels, n_outputs, **student_params) -> nn.Module``.
+
+    Parameters
+    ----------
+    student : str, torch.nn.Module or callable
+        A name of :func:`list_students`, a module or a builder.
+    student_params : dict or None
+        Keyword arguments of the builder (not allowed with a module instance).
+    n_channels : int
+        Channels of the input series.
+    n_outputs : int
+        Classes, or forecast values.
+
+    Returns
+    -------
+    torch.nn.Module
+        A new module; the caller's module or builder is left as it was.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name or unknown ``student_params``.
+    TypeError
+        If ``student`` is none of the accepted kinds, or a builder returns no module.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from aeon_kd.students import build_student
+    >>> cnn = build_student("cnn", None, n_channels=2, n_outputs=3)
+    >>> type(cnn).__name__, cnn(torch.zeros(5, 2, 30)).shape
+    ('FCNStudent', torch.Size([5, 3]))
+    >>> type(build_student("lstm", {"hidden_size": 8}, 1, 2)).__name__
+    'RecurrentStudent'
+
+    A callable builds a custom student; a module instance is copied:
+
+    >>> def linear(n_channels, n_outputs, length=24):
+    ...     return torch.nn.Sequential(
+    ...         torch.nn.Flatten(), torch.nn.Linear(n_channels * length, n_outputs)
+    ...     )
+    >>> build_student(linear, {"length": 10}, 1, 2)(torch.zeros(3, 1, 10)).shape
+    torch.Size([3, 2])
+    >>> mine = linear(1, 2)
+    >>> build_student(mine, None, 1, 2) is mine
+    False
     """
     params = dict(student_params or {})
     if isinstance(student, nn.Module):

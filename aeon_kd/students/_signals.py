@@ -206,12 +206,22 @@ def available_signals(module):
     Parameters
     ----------
     module : torch.nn.Module
+        A student or teacher network.
 
     Returns
     -------
     frozenset of str
         ``provided_signals`` of a :class:`SignalTap`, all three protocol signals for
         a network with ``forward_signals``, else ``{"logits"}``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from aeon_kd.students import FCNStudent, available_signals
+    >>> sorted(available_signals(FCNStudent(1, 2)))  # built-in: the whole protocol
+    ['features', 'hidden', 'logits']
+    >>> sorted(available_signals(torch.nn.Linear(8, 2)))  # any other network: logits
+    ['logits']
     """
     provided = getattr(module, "provided_signals", None)
     if provided is not None:
@@ -227,7 +237,9 @@ def signals_of(module, x, needs=None):
     Parameters
     ----------
     module : torch.nn.Module
+        A student or teacher network.
     x : Tensor of shape (batch, n_channels, n_timepoints)
+        The batch.
     needs : set of str, optional
         Signals required. None returns whatever the network gives (the full protocol
         where it has one, else the logits).
@@ -235,12 +247,34 @@ def signals_of(module, x, needs=None):
     Returns
     -------
     dict of str to Tensor
+        ``"logits"`` ``(batch, n_outputs)``, and where given ``"hidden"``
+        ``(batch, n_timepoints, width)`` and ``"features"`` ``(batch, width)``.
 
     Raises
     ------
     ValueError
         When the network cannot give a needed signal; the message says how to wrap it
         in :class:`SignalTap`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from aeon_kd.students import FCNStudent, signals_of
+    >>> x = torch.zeros(4, 1, 24)
+    >>> out = signals_of(FCNStudent(1, 3), x)
+    >>> {name: tuple(value.shape) for name, value in out.items()}
+    {'logits': (4, 3), 'hidden': (4, 24, 16), 'features': (4, 16)}
+
+    A network without ``forward_signals`` gives logits only:
+
+    >>> plain = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(24, 3))
+    >>> signals_of(plain, x, {"logits"})["logits"].shape
+    torch.Size([4, 3])
+    >>> try:
+    ...     signals_of(plain, x, {"hidden"})
+    ... except ValueError:
+    ...     print("wrap it in SignalTap")
+    wrap it in SignalTap
     """
     needs = frozenset(needs or ())
     if hasattr(module, "forward_signals"):
