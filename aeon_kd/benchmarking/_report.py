@@ -397,23 +397,10 @@ def plot_critical_difference(results, path, metric="accuracy"):
 
     Examples
     --------
-    A tidy table of one teacher and three students on two datasets:
+    A toy table of one teacher and three students on two datasets:
 
-    >>> import pandas as pd
-    >>> accuracy = {"teacher-quant": 0.9, "none": 0.7, "kd": 0.8, "dkd": 0.75}
-    >>> rows = []
-    >>> for dataset, shift in [("A", 0.0), ("B", -0.1)]:
-    ...     for model, score in accuracy.items():
-    ...         is_teacher = model.startswith("teacher")
-    ...         rows.append(dict(
-    ...             dataset=dataset, resample=0, model=model, accuracy=score + shift,
-    ...             role="teacher" if is_teacher else "student",
-    ...             method="teacher" if is_teacher else model, student="" if is_teacher else "cnn",
-    ...             teacher="teacher-quant", agreement=float("nan") if is_teacher else 0.9,
-    ...             n_params=float("nan") if is_teacher else 1000,
-    ...             n_bytes=8000 if is_teacher else 800, fit_seconds=1.0,
-    ...             predict_ms_per_series=0.1))
-    >>> results = pd.DataFrame(rows)
+    >>> from aeon_kd.testing import toy_results
+    >>> results = toy_results()
     >>> import os, tempfile
     >>> import matplotlib
     >>> matplotlib.use("Agg")
@@ -480,23 +467,10 @@ def plot_teacher_vs_student(results, path, metric="accuracy"):
 
     Examples
     --------
-    A tidy table of one teacher and three students on two datasets:
+    A toy table of one teacher and three students on two datasets:
 
-    >>> import pandas as pd
-    >>> accuracy = {"teacher-quant": 0.9, "none": 0.7, "kd": 0.8, "dkd": 0.75}
-    >>> rows = []
-    >>> for dataset, shift in [("A", 0.0), ("B", -0.1)]:
-    ...     for model, score in accuracy.items():
-    ...         is_teacher = model.startswith("teacher")
-    ...         rows.append(dict(
-    ...             dataset=dataset, resample=0, model=model, accuracy=score + shift,
-    ...             role="teacher" if is_teacher else "student",
-    ...             method="teacher" if is_teacher else model, student="" if is_teacher else "cnn",
-    ...             teacher="teacher-quant", agreement=float("nan") if is_teacher else 0.9,
-    ...             n_params=float("nan") if is_teacher else 1000,
-    ...             n_bytes=8000 if is_teacher else 800, fit_seconds=1.0,
-    ...             predict_ms_per_series=0.1))
-    >>> results = pd.DataFrame(rows)
+    >>> from aeon_kd.testing import toy_results
+    >>> results = toy_results()
     >>> import os, tempfile
     >>> from aeon_kd.benchmarking import plot_teacher_vs_student
     >>> folder = tempfile.mkdtemp()
@@ -599,24 +573,11 @@ def plot_accuracy_vs_size(results, path, metric="accuracy"):
 
     Examples
     --------
-    A tidy table of one teacher (QUANT, no parameters: drawn at bytes / 4) and three
+    A toy table of one teacher (QUANT, no parameters: drawn at bytes / 4) and three
     students on two datasets:
 
-    >>> import pandas as pd
-    >>> accuracy = {"teacher-quant": 0.9, "none": 0.7, "kd": 0.8, "dkd": 0.75}
-    >>> rows = []
-    >>> for dataset, shift in [("A", 0.0), ("B", -0.1)]:
-    ...     for model, score in accuracy.items():
-    ...         is_teacher = model.startswith("teacher")
-    ...         rows.append(dict(
-    ...             dataset=dataset, resample=0, model=model, accuracy=score + shift,
-    ...             role="teacher" if is_teacher else "student",
-    ...             method="teacher" if is_teacher else model, student="" if is_teacher else "cnn",
-    ...             teacher="teacher-quant", agreement=float("nan") if is_teacher else 0.9,
-    ...             n_params=float("nan") if is_teacher else 1000,
-    ...             n_bytes=8000 if is_teacher else 800, fit_seconds=1.0,
-    ...             predict_ms_per_series=0.1))
-    >>> results = pd.DataFrame(rows)
+    >>> from aeon_kd.testing import toy_results
+    >>> results = toy_results()
     >>> import os, tempfile
     >>> from aeon_kd.benchmarking import plot_accuracy_vs_size
     >>> path = plot_accuracy_vs_size(results, os.path.join(tempfile.mkdtemp(), "size.png"))
@@ -789,23 +750,10 @@ def write_summary(results, out_dir, prefix="ucr", metric="accuracy", provenance=
 
     Examples
     --------
-    A tidy table of one teacher and three students on two datasets:
+    A toy table of one teacher and three students on two datasets:
 
-    >>> import pandas as pd
-    >>> accuracy = {"teacher-quant": 0.9, "none": 0.7, "kd": 0.8, "dkd": 0.75}
-    >>> rows = []
-    >>> for dataset, shift in [("A", 0.0), ("B", -0.1)]:
-    ...     for model, score in accuracy.items():
-    ...         is_teacher = model.startswith("teacher")
-    ...         rows.append(dict(
-    ...             dataset=dataset, resample=0, model=model, accuracy=score + shift,
-    ...             role="teacher" if is_teacher else "student",
-    ...             method="teacher" if is_teacher else model, student="" if is_teacher else "cnn",
-    ...             teacher="teacher-quant", agreement=float("nan") if is_teacher else 0.9,
-    ...             n_params=float("nan") if is_teacher else 1000,
-    ...             n_bytes=8000 if is_teacher else 800, fit_seconds=1.0,
-    ...             predict_ms_per_series=0.1))
-    >>> results = pd.DataFrame(rows)
+    >>> from aeon_kd.testing import toy_results
+    >>> results = toy_results()
     >>> import os, tempfile
     >>> import matplotlib
     >>> matplotlib.use("Agg")
