@@ -433,10 +433,16 @@ def run_benchmark(
 
     Examples
     --------
+    >>> import os, tempfile
     >>> from aeon_kd.benchmarking import run_benchmark
-    >>> results = run_benchmark(  # doctest: +SKIP
-    ...     ["GunPoint", "ItalyPowerDemand"], ["none", "kd"], resamples=[0],
-    ...     results_path="ucr_results", estimator_params={"max_epochs": 5})
+    >>> results = run_benchmark(  # doctest: +ELLIPSIS
+    ...     ["Chinatown"], ["none"], resamples=[0], backend="sequential",
+    ...     results_path=os.path.join(tempfile.mkdtemp(), "ucr"),
+    ...     estimator_params={"max_epochs": 1})
+    1 tasks to run (0 finished before), 2 models each, backend=sequential, n_jobs=1
+    [1/1] Chinatown resample 0: 2 models in ... s
+    >>> results[["dataset", "model", "role"]].values.tolist()
+    [['Chinatown', 'teacher-quant', 'teacher'], ['Chinatown', 'none', 'student']]
     """
     import pandas as pd
 

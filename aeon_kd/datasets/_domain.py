@@ -145,8 +145,8 @@ def load_domain_scenario(source, target=None, length=None, extract_path=None):
     Examples
     --------
     >>> from aeon_kd.datasets import load_domain_scenario
-    >>> s = load_domain_scenario("CricketX->CricketY")  # doctest: +SKIP
-    >>> s.X_source.shape, s.X_target.shape, s.X_target_test.shape  # doctest: +SKIP
+    >>> s = load_domain_scenario("CricketX->CricketY")
+    >>> s.X_source.shape, s.X_target.shape, s.X_target_test.shape
     ((390, 1, 300), (390, 1, 300), (390, 1, 300))
     """
     name = source
