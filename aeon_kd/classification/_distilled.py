@@ -13,6 +13,7 @@ from aeon.classification.base import BaseClassifier
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
+from aeon_kd._checks import check_finite
 from aeon_kd._seeding import seeded_torch
 from aeon_kd.methods import FitContext, resolve_method
 from aeon_kd.students import build_student, count_parameters
@@ -27,7 +28,6 @@ __all__ = ["DistilledClassifier"]
 
 _UNSET = object()
 _PREDICT_BATCH = 512
-_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class DistilledClassifier(BaseClassifier):
@@ -441,6 +441,7 @@ class DistilledClassifier(BaseClassifier):
         from aeon_kd.deploy._export import (
             ClassifierGraph,
             _check_format,
+            deployment_facts,
             export_student,
             labels_metadata,
         )
@@ -454,7 +455,7 @@ class DistilledClassifier(BaseClassifier):
             "classes": labels_metadata(self.classes_),
             "output_name": "probabilities",
             "resample_length": self.resample_length,
-            **self._deployment_facts(),
+            **deployment_facts(self),
         }
         return export_student(
             ClassifierGraph(self.student_, self.resample_length),
@@ -494,12 +495,13 @@ class DistilledClassifier(BaseClassifier):
         >>> report.student["parameters"], report.student["macs_per_series"]
         (1250, 26144)
         """
+        from aeon_kd.deploy._export import deployment_facts
         from aeon_kd.deploy._report import build_report
 
         self._check_is_fitted()
         n_channels, length = self.metadata_["n_channels"], self.metadata_["n_timepoints"]
         student_length = self.resample_length or length
-        facts = self._deployment_facts()
+        facts = deployment_facts(self)
         return build_report(
             self.student_,
             (n_channels, student_length),
@@ -512,19 +514,6 @@ class DistilledClassifier(BaseClassifier):
             },
             budget_s=budget_s,
         )
-
-    def _deployment_facts(self):
-        import aeon_kd
-
-        method = resolve_method(self.method)
-        student = self.student if isinstance(self.student, str) else None
-        return {
-            "method": getattr(method, "name", type(method).__name__),
-            "student": student or (method.default_student if self.student is None
-                                   else type(self.student_).__name__),
-            "n_student_params": int(self.n_student_params_),
-            "aeon_kd_version": aeon_kd.__version__,
-        }
 
     # -- helpers --------------------------------------------------------------------
 
@@ -794,20 +783,12 @@ def _check_labels(y):
 
 
 def _check_finite(X, name):
-    if not np.all(np.isfinite(X)):
-        n_nan, n_inf = int(np.isnan(X).sum()), int(np.isinf(X).sum())
-        raise ValueError(
-            f"{name} contains {n_nan} NaN and {n_inf} infinite values; distillation needs "
-            "finite input. Impute them first (e.g. aeon's SimpleImputer) or drop those series."
-        )
-    peak = float(np.max(np.abs(X), initial=0.0))
-    if peak > _FLOAT32_MAX:
-        raise ValueError(
-            f"{name} holds values up to {peak:.3g} in magnitude, beyond the float32 range "
-            f"({_FLOAT32_MAX:.3g}) the student computes in. Rescale {name}, in fit and "
-            "predict alike, e.g. z-normalise each series with aeon's Normalizer from "
-            "aeon.transformations.collection."
-        )
+    check_finite(
+        X, name,
+        impute="Impute them first (e.g. aeon's SimpleImputer) or drop those series.",
+        rescale=f"Rescale {name}, in fit and predict alike, e.g. z-normalise each series "
+        "with aeon's Normalizer from aeon.transformations.collection.",
+    )  # fmt: skip
 
 
 def _check_student_output(student, X, n_classes):

@@ -335,6 +335,29 @@ def _to_label(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
+def deployment_facts(estimator):
+    """Method, student, parameters and version of a fitted estimator, for metadata.
+
+    The student is its registry name, the method's default when none was given, or the
+    class name of a user's module.
+    """
+    import aeon_kd
+    from aeon_kd.methods import resolve_method
+
+    method = resolve_method(estimator.method)
+    student = estimator.student
+    if student is None:
+        student = method.default_student
+    elif not isinstance(student, str):
+        student = type(estimator.student_).__name__
+    return {
+        "method": getattr(method, "name", type(method).__name__),
+        "student": student,
+        "n_student_params": int(estimator.n_student_params_),
+        "aeon_kd_version": aeon_kd.__version__,
+    }
+
+
 def labels_metadata(classes):
     """Class labels as a JSON-safe list (numpy scalars become Python values)."""
     return [_to_label(c) for c in np.asarray(classes).tolist()]

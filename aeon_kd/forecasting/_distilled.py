@@ -21,6 +21,7 @@ from aeon.forecasting.base import (
 from sklearn.utils import check_random_state
 from torch import nn
 
+from aeon_kd._checks import FLOAT32_MAX, check_finite
 from aeon_kd._memory import check_allocation
 from aeon_kd._seeding import seeded_torch
 from aeon_kd.methods import FitContext, resolve_method
@@ -32,7 +33,6 @@ __all__ = ["DistilledForecaster"]
 
 _UNSET = object()
 _PREDICT_BATCH = 512
-_FLOAT32_MAX = float(np.finfo(np.float32).max)
 #: largest |y| fit takes: squared errors of the student's float32 training stay finite
 _MAX_FIT_MAGNITUDE = 1e18
 
@@ -449,8 +449,7 @@ class DistilledForecaster(
         >>> load_student(path).predict(y[None, None, -48:]).shape
         (1, 1, 6)
         """
-        import aeon_kd
-        from aeon_kd.deploy._export import _check_format, export_student
+        from aeon_kd.deploy._export import _check_format, deployment_facts, export_student
 
         _check_format(format)
         self._check_is_fitted()
@@ -460,11 +459,7 @@ class DistilledForecaster(
             "output_name": "forecast",
             "window": int(self.window),
             "horizon": int(self.horizon),
-            "method": resolve_method(self.method).name,
-            "student": self.student if isinstance(self.student, str)
-            else type(self.student_).__name__,
-            "n_student_params": int(self.n_student_params_),
-            "aeon_kd_version": aeon_kd.__version__,
+            **deployment_facts(self),
         }
         return export_student(
             self.student_, path, format=format, example=example, metadata=metadata,
@@ -641,19 +636,12 @@ def _as_channels_first(y):
 
 
 def _check_finite(values, name):
-    if not np.all(np.isfinite(values)):
-        n_nan, n_inf = int(np.isnan(values).sum()), int(np.isinf(values).sum())
-        raise ValueError(
-            f"{name} contains {n_nan} NaN and {n_inf} infinite values; distillation needs "
-            "finite input. Impute them first (e.g. interpolate) or cut them out."
-        )
-    peak = float(np.max(np.abs(values), initial=0.0))
-    if peak > _FLOAT32_MAX:
-        raise ValueError(
-            f"{name} holds values up to {peak:.3g} in magnitude, beyond the float32 range "
-            f"({_FLOAT32_MAX:.3g}) the student computes in. Rescale it, in fit and predict "
-            "alike (e.g. divide by its standard deviation), and scale the forecasts back."
-        )
+    check_finite(
+        values, name,
+        impute="Impute them first (e.g. interpolate) or cut them out.",
+        rescale="Rescale it, in fit and predict alike (e.g. divide by its standard "
+        "deviation), and scale the forecasts back.",
+    )  # fmt: skip
 
 
 def _check_fit_scale(y):
@@ -661,7 +649,7 @@ def _check_fit_scale(y):
     if peak > _MAX_FIT_MAGNITUDE:
         raise ValueError(
             f"y holds values up to {peak:.3g} in magnitude: the student trains on squared "
-            f"errors in float32, which overflow (beyond {_FLOAT32_MAX:.3g}) for values "
+            f"errors in float32, which overflow (beyond {FLOAT32_MAX:.3g}) for values "
             f"above about {_MAX_FIT_MAGNITUDE:.0e}. Rescale y, in fit and predict alike "
             "(e.g. divide by its standard deviation), and scale the forecasts back."
         )
