@@ -50,6 +50,19 @@ def _build_teacher(name, random_state, max_epochs):
     return None
 
 
+def _epochs(text):
+    """``--max-epochs``: 'auto' or an integer >= 1."""
+    if text == "auto":
+        return text
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 'auto' or an integer >= 1, got {text!r}")
+    return value
+
+
 def _check_combination(method_name, teacher_name):
     """Refuse, before any training, a method the chosen teacher cannot serve."""
     from aeon_kd import list_methods
@@ -169,10 +182,11 @@ def _bench(args, prog="aeon-kd bench", argv=()):
             f.write(_provenance(prog, argv, args))
         run_benchmark(
             args.datasets, args.methods, students, args.resamples, args.out,
-            teacher_params={"lstm": {"max_epochs": args.max_epochs}},
+            teacher_params={} if args.max_epochs == "auto" else {
+                "lstm": {"max_epochs": args.max_epochs}},
             estimator_params={"max_epochs": args.max_epochs},
             extract_path=args.extract_path, n_jobs=args.n_jobs, backend=args.backend,
-            scheduler=args.scheduler,
+            scheduler=args.scheduler, competitors=args.competitors,
         )  # fmt: skip
     results = os.path.join(args.out, "results.csv")
     if not os.path.exists(results):
@@ -269,11 +283,14 @@ def _parser():
     )
     bench.add_argument("--datasets", nargs="+", default=list(DEFAULT_DATASETS))
     bench.add_argument("--methods", nargs="+", default=list(DEFAULT_METHODS))
-    bench.add_argument("--students", nargs="+", default=["default", "cnn"],
+    bench.add_argument("--students", nargs="+", default=["default"],
                        help="student names; 'default' is each method's own")
+    bench.add_argument("--competitors", nargs="*", default=["minirocket"],
+                       help="classifiers scored beside the students (a user's alternative)")
     bench.add_argument("--resamples", nargs="+", type=int, default=[0, 1, 2])
-    bench.add_argument("--max-epochs", type=int, default=50,
-                       help="epochs of the students and of the LSTM teacher")
+    bench.add_argument("--max-epochs", type=_epochs, default="auto",
+                       help="epochs of the students (and of the LSTM teacher); 'auto' is "
+                       "the step budget of the default recipe")
     bench.add_argument("--n-jobs", type=int, default=2)
     bench.add_argument("--backend", default="loky",
                        choices=["loky", "multiprocessing", "sequential", "dask", "ray"])

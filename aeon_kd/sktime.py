@@ -47,19 +47,12 @@ class SktimeDistilledClassifier(BaseClassifier):
         method's default.
     student_params : dict, default=None
         Keyword arguments of the student builder, e.g. ``{"hidden_size": 32}``.
-    max_epochs : int, default=100
-        Maximum training epochs.
-    batch_size : int, default=32
-        Mini-batch size.
-    lr : float, default=5e-3
-        Adam learning rate.
-    validation_size : float, default=0.2
-        Fraction of the training series held out (stratified) for early stopping;
-        0 trains on everything and stops on the training loss.
-    patience : int, default=20
-        Epochs without improvement of the validation loss before stopping.
-    lr_schedule : {None, "cosine", "plateau", "halving"}, default=None
-        Optional learning-rate schedule.
+    max_epochs, batch_size, lr, validation_size, patience, lr_schedule, optimizer, \
+    optimizer_params, normalize, transfer_size, augmentations
+        The training recipe, as in :class:`aeon_kd.DistilledClassifier` (same defaults:
+        a step budget, AdamW with a cosine schedule, no labelled validation split, series
+        z-normalised inside the student, an augmented transfer set labelled by the
+        teacher).
     resample_length : int, default=None
         Resample every series to this length for the student.
     random_state : int, RandomState or None, default=None
@@ -86,9 +79,13 @@ class SktimeDistilledClassifier(BaseClassifier):
     n_student_params_ : int
         Trainable parameters of the student.
     teacher_agreement_ : float or None
-        Top-1 agreement between teacher and student on the validation split.
+        Top-1 agreement between teacher and student on held-out series.
     teacher_kl_ : float or None
-        Mean KL(teacher ‖ student) on the validation split, in nats.
+        Mean KL(teacher ‖ student) on the same series, in nats.
+    fidelity_on_ : str or None
+        Which held-out series (see :class:`aeon_kd.DistilledClassifier`).
+    n_transfer_ : int
+        Transfer-set series the student trained on.
     classes_ : np.ndarray
         Class labels, in the column order of ``predict_proba``.
 
@@ -141,12 +138,17 @@ class SktimeDistilledClassifier(BaseClassifier):
         method="kd",
         student=None,
         student_params=None,
-        max_epochs=100,
+        max_epochs="auto",
         batch_size=32,
-        lr=5e-3,
-        validation_size=0.2,
-        patience=20,
-        lr_schedule=None,
+        lr=1e-2,
+        validation_size="auto",
+        patience=None,
+        lr_schedule="cosine",
+        optimizer="adamw",
+        optimizer_params=None,
+        normalize="series",
+        transfer_size="auto",
+        augmentations="auto",
         resample_length=None,
         random_state=None,
         device="cpu",
@@ -163,6 +165,11 @@ class SktimeDistilledClassifier(BaseClassifier):
         self.validation_size = validation_size
         self.patience = patience
         self.lr_schedule = lr_schedule
+        self.optimizer = optimizer
+        self.optimizer_params = optimizer_params
+        self.normalize = normalize
+        self.transfer_size = transfer_size
+        self.augmentations = augmentations
         self.resample_length = resample_length
         self.random_state = random_state
         self.device = device
@@ -195,6 +202,8 @@ class SktimeDistilledClassifier(BaseClassifier):
             "n_student_params_",
             "teacher_agreement_",
             "teacher_kl_",
+            "fidelity_on_",
+            "n_transfer_",
         ):
             setattr(self, name, getattr(self.estimator_, name))
         return self
@@ -285,7 +294,8 @@ class SktimeDistilledClassifier(BaseClassifier):
         small = {
             "max_epochs": 2,
             "batch_size": 8,
-            "student_params": {"hidden_size": 4},
+            "student_params": {"filters": 2, "width": 4},
+            "transfer_size": 10,
             "random_state": 0,
         }
         return [

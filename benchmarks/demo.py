@@ -1,9 +1,12 @@
-"""The main job: distil a strong black-box aeon teacher into a ~1k-parameter LSTM.
+"""The main job: distil a strong black-box aeon teacher into a ~3.7k-parameter student.
 
 Run with ``make demo`` (or ``python benchmarks/demo.py [DATASET]``). It fits aeon's
-QUANTClassifier as teacher on a UCR dataset bundled with aeon, trains the default
-LSTM student (1 layer x 16 units) with and without knowledge distillation, and prints
-accuracy, agreement with the teacher, parameters, size on disk and latency per series.
+QUANTClassifier as teacher on a UCR dataset bundled with aeon (ArrowHead: 36 training
+series of 251 steps, 3 classes), then trains the default student (a LITE-style CNN)
+with the default recipe, without and with knowledge distillation, beside the old
+default (a 1 x 16 LSTM with a 100-epoch cap, early stopping on a 20 % validation
+split), and prints accuracy, agreement with the teacher, parameters, size on disk and
+latency per series.
 """
 
 import io
@@ -43,7 +46,18 @@ def timed_predict(model, X):
     return pred, (time.perf_counter() - start) / len(X) * 1e3
 
 
-def main(dataset="ItalyPowerDemand", seeds=(0, 1, 2)):
+#: the rows of the table: label, method, parameters
+ROWS = (
+    ("old default: LSTM-16, KD T=4", HintonKD(temperature=4.0),
+     {"student": "lstm", "max_epochs": 100, "validation_size": 0.2, "patience": 20,
+      "lr": 5e-3, "lr_schedule": None, "optimizer": "adam", "normalize": None,
+      "transfer_size": 0}),
+    ("default student, no KD", "none", {}),
+    ("default student, KD", "kd", {}),
+)
+
+
+def main(dataset="ArrowHead", seeds=(0, 1)):
     X, y = load_classification(dataset, split="train")
     X_test, y_test = load_classification(dataset, split="test")
     print(f"{dataset}: {len(X)} train / {len(X_test)} test series, "
@@ -56,28 +70,27 @@ def main(dataset="ItalyPowerDemand", seeds=(0, 1, 2)):
     teacher = QUANTClassifier(random_state=0).fit(X, y)
     teacher_seconds = time.perf_counter() - start
     teacher_pred, teacher_ms = timed_predict(teacher, X_test)
-    results = {"none": [], "kd": []}
+    results = {label: [] for label, _, _ in ROWS}
     for seed in seeds:
-        for name, method in (("none", "none"), ("kd", HintonKD(temperature=2.0))):
+        for name, method, params in ROWS:
             start = time.perf_counter()
-            clf = DistilledClassifier(method=method, max_epochs=200, patience=50,
-                                      random_state=seed)
+            clf = DistilledClassifier(method=method, random_state=seed, **params)
             clf.fit(X, y, teacher=QUANTClassifier(random_state=0))
             seconds = time.perf_counter() - start
             pred, ms = timed_predict(clf, X_test)
             results[name].append((np.mean(pred == y_test), np.mean(pred == teacher_pred),
                                   seconds, ms, clf))
 
-    header = (f"{'model':<28}{'accuracy':>15}{'agreement':>16}{'params':>8}{'bytes':>10}"
+    header = (f"{'model':<31}{'accuracy':>15}{'agreement':>16}{'params':>8}{'bytes':>10}"
               f"{'ms/series':>11}{'fit s':>7}")
     print("\n" + header + "\n" + "-" * len(header))
     teacher_bytes = len(pickle.dumps(teacher))
-    print(f"{'teacher QUANT (black-box)':<28}{np.mean(teacher_pred == y_test):>15.4f}"
+    print(f"{'teacher QUANT (black-box)':<31}{np.mean(teacher_pred == y_test):>15.4f}"
           f"{1.0:>16.4f}{tree_nodes(teacher):>8,}{teacher_bytes:>10,}{teacher_ms:>11.4f}"
           f"{teacher_seconds:>7.1f}")
-    for name, label in (("none", "student LSTM-16, no KD"), ("kd", "student LSTM-16, KD (T=2)")):
-        acc, agree, seconds, ms, clfs = zip(*results[name], strict=True)
-        print(f"{label:<28}{np.mean(acc):>8.4f} ±{np.std(acc):.3f}"
+    for label, _, _ in ROWS:
+        acc, agree, seconds, ms, clfs = zip(*results[label], strict=True)
+        print(f"{label:<31}{np.mean(acc):>8.4f} ±{np.std(acc):.3f}"
               f"{np.mean(agree):>9.4f} ±{np.std(agree):.3f}{clfs[0].n_student_params_:>8,}"
               f"{student_bytes(clfs[0]):>10,}{np.mean(ms):>11.4f}{np.mean(seconds):>7.1f}")
     print(f"\nStudents: mean ± std over seeds {list(seeds)}. params: trainable weights (tree "
@@ -86,8 +99,13 @@ def main(dataset="ItalyPowerDemand", seeds=(0, 1, 2)):
           f"The student is {teacher_bytes / student_bytes(clfs[0]):.0f}x smaller on disk and "
           f"{teacher_ms / np.mean(ms):.0f}x faster per series.")
 
+    teacher_acc = np.mean(teacher_pred == y_test)
+    kept = {label: np.mean([r[0] for r in results[label]]) / teacher_acc for label, _, _ in ROWS}
+    print("Share of the teacher's test accuracy kept: "
+          + ", ".join(f"{label} {share:.0%}" for label, share in kept.items()) + ".")
+
     # What ships: the KD student of the first seed, its report and an ONNX file.
-    student = results["kd"][0][-1]
+    student = results["default student, KD"][0][-1]
     print(f"\nThe KD student of seed 0 scores {student.score(X_test, y_test):.4f} in Python.")
     print("clf.report() of the KD student (seed 0; random series of the training shape):")
     print(student.report())

@@ -7,8 +7,12 @@ import torch
 torch.set_num_threads(1)
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
-#: small, fast training settings for tests
-FAST = {"max_epochs": 3, "batch_size": 8, "student_params": {"hidden_size": 4}, "random_state": 0}
+#: small, fast training settings for tests of the training mechanics: a tiny LSTM with a
+#: labelled validation split, early stopping and no transfer set (the settings before the
+#: default recipe; tests/test_recipe.py covers the defaults)
+FAST = {"max_epochs": 3, "batch_size": 8, "student": "lstm", "student_params": {"hidden_size": 4},
+        "random_state": 0, "validation_size": 0.2, "patience": 20, "transfer_size": 0,
+        "lr_schedule": None, "lr": 5e-3, "optimizer": "adam", "normalize": None}
 
 
 def make_data(n=24, n_channels=1, length=12, n_classes=2, seed=0, labels=None):

@@ -65,7 +65,7 @@ def test_run_experiment_rows_match_the_tsml_files(tmp_path):
     agreement = np.mean(np.asarray(kd.predictions) == np.asarray(teacher.predictions))
     assert table.loc[2, "agreement"] == pytest.approx(agreement)
     assert np.isnan(table.loc[0, "n_params"])  # QUANT has no parameters, only a size
-    assert table.loc[1, "n_params"] == 1250  # the 1 x 16 LSTM student, 2 classes
+    assert table.loc[1, "n_params"] == 3679  # the default LITE-style student, 2 classes
     assert (table["role"] == ["teacher", "student", "student"]).all()
 
 

@@ -61,7 +61,7 @@ def test_early_stopping_restores_best_and_ends_in_eval(data):
 @pytest.mark.parametrize("schedule", ["cosine", "plateau", "halving"])
 def test_lr_schedules(schedule, data):
     X, y = data
-    clf = DistilledClassifier(lr_schedule=schedule, method="none", **FAST).fit(X, y)
+    clf = DistilledClassifier(method="none", **{**FAST, "lr_schedule": schedule}).fit(X, y)
     assert len(clf.history_) == FAST["max_epochs"]
 
 
@@ -74,15 +74,15 @@ def test_verbose_prints_progress(data, capsys):
 
 def test_resample_length(data):
     X, y = data
-    clf = DistilledClassifier(method="none", student="cnn", resample_length=30, **{
-        **FAST, "student_params": None}).fit(X, y)
+    clf = DistilledClassifier(method="none", resample_length=30, **{
+        **FAST, "student": "cnn", "student_params": None}).fit(X, y)
     assert clf.predict(X).shape == (len(X),)
 
 
 def test_user_module_and_callable_students(data):
     X, y = data
     module = nn.Sequential(nn.Flatten(), nn.Linear(12, 2))
-    clf = DistilledClassifier(method="none", student=module, **{**FAST, "student_params": None})
+    clf = DistilledClassifier(method="none", **{**FAST, "student": module, "student_params": None})
     clf.fit(X, y)
     assert clf.n_student_params_ == 26
     assert not torch.equal(clf.student_[1].weight, module[1].weight)  # user module untouched
@@ -91,14 +91,14 @@ def test_user_module_and_callable_students(data):
         return nn.Sequential(nn.Flatten(), nn.Linear(12 * n_channels, width),
                              nn.ReLU(), nn.Linear(width, n_outputs))
 
-    clf = DistilledClassifier(method="none", student=builder,
-                              **{**FAST, "student_params": {"width": 5}}).fit(X, y)
+    params = {**FAST, "student": builder, "student_params": {"width": 5}}
+    clf = DistilledClassifier(method="none", **params).fit(X, y)
     assert clf.n_student_params_ == 12 * 5 + 5 + 5 * 2 + 2
 
 
-def test_default_student_size():
+def test_lstm_student_size():
     X, y = make_data(n=20)
-    clf = DistilledClassifier(method="none", max_epochs=1).fit(X, y)
+    clf = DistilledClassifier(method="none", student="lstm", max_epochs=1).fit(X, y)
     # one LSTM layer of 16 units on one channel, linear head to 2 classes
     assert clf.n_student_params_ == 4 * 16 * (1 + 16) + 8 * 16 + 16 * 2 + 2
 
@@ -169,9 +169,8 @@ def test_student_with_wrong_output_width(data3):
     X, y = data3
     wrong = nn.Sequential(nn.Flatten(), nn.Linear(12, 2))
     with pytest.raises(ValueError, match=r"shape \(2, 2\), but y has 3 classes"):
-        DistilledClassifier(method="none", student=wrong, **{**FAST, "student_params": None}).fit(
-            X, y
-        )
+        params = {**FAST, "student": wrong, "student_params": None}
+        DistilledClassifier(method="none", **params).fit(X, y)
 
 
 def test_unequal_length_rejected_clearly():
@@ -184,28 +183,30 @@ def test_unequal_length_rejected_clearly():
 # -- distillation helps on real data ----------------------------------------------------
 
 
-def test_kd_student_agrees_with_teacher_more_than_no_kd_student():
-    """ArrowHead (bundled with aeon): a wide CNN teacher distilled into a 4/8/4 CNN.
+def test_kd_student_agrees_with_teacher_more_than_no_kd_student_on_average():
+    """ArrowHead (bundled with aeon): a 32/64/32 CNN teacher distilled into a 4/8/4 CNN.
 
-    Measured at the time of writing on 3 seeds, test-set agreement with the teacher:
-    no KD 0.56 / 0.64 / 0.43, KD 0.73 / 0.72 / 0.75. Seed 0 and 1 are asserted.
+    One seed of a tiny network differs across machines (DATASETS.md, "One-seed
+    claims"), so the effect is asserted on the mean over three seeds. Measured when
+    written (test-set agreement with the teacher, seeds 0-3): no KD 0.50 / 0.57 / 0.48 /
+    0.57 (mean 0.53), KD with a 300-series transfer set 0.55 / 0.73 / 0.76 / 0.74 (mean
+    0.70). The margin asserted is half the measured mean effect.
     """
     from aeon.datasets import load_classification
 
     X, y = load_classification("ArrowHead", split="train")
     X_test, _ = load_classification("ArrowHead", split="test")
     teacher = DistilledClassifier(
-        method="none", student="cnn", student_params={"filters": (64, 128, 64),
-                                                      "kernel_sizes": (8, 5, 3)},
-        max_epochs=300, patience=50, batch_size=16, random_state=0,
-    ).fit(X, y)
+        method="none", student="cnn", student_params={"filters": (32, 64, 32)},
+        max_epochs=300, random_state=0,
+    ).fit(X, y)  # fmt: skip
     teacher_pred = teacher.predict(X_test)
-    common = {"student": "cnn", "student_params": {"filters": (4, 8, 4)}, "lr": 5e-3,
-              "max_epochs": 200, "patience": 50, "batch_size": 16}
-    for seed in (0, 1):
-        agreement = {}
-        for method in ("none", "kd"):
-            student = DistilledClassifier(method=method, random_state=seed, **common)
+    common = {"student": "cnn", "student_params": {"filters": (4, 8, 4)}, "max_epochs": 150}
+    agreement = {"none": [], "kd": []}
+    for seed in (0, 1, 2):
+        for method, extra in (("none", {}), ("kd", {"transfer_size": 300})):
+            student = DistilledClassifier(method=method, random_state=seed, **common, **extra)
             student.fit(X, y, teacher=teacher.student_)
-            agreement[method] = np.mean(student.predict(X_test) == teacher_pred)
-        assert agreement["kd"] > agreement["none"] + 0.02, (seed, agreement)
+            agreement[method].append(np.mean(student.predict(X_test) == teacher_pred))
+    mean = {k: float(np.mean(v)) for k, v in agreement.items()}
+    assert mean["kd"] > mean["none"] + 0.08, agreement

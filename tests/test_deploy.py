@@ -220,7 +220,7 @@ def test_count_macs_golden_values():
 
 def test_report_with_a_black_box_teacher(italy):
     X, y, _, _ = italy
-    clf = DistilledClassifier(method="kd", max_epochs=2, random_state=0)
+    clf = DistilledClassifier(method="kd", student="lstm", max_epochs=2, random_state=0)
     clf.fit(X, y, teacher=CentroidTeacher())
     report = clf.report(budget_s=0.02)
     assert isinstance(report, DistillationReport)

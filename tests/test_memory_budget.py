@@ -48,7 +48,7 @@ def test_hidden_state_cache_over_budget_stops_before_allocating():
 def test_within_budget_the_chunked_cache_gives_the_same_student():
     X, y = _problem(n=45, length=40)
     X_test = X[:10]
-    params = {"method": "memkd", "max_epochs": 2, "random_state": 0}
+    params = {"method": "memkd", "max_epochs": 2, "random_state": 0, "transfer_size": 0}
     with set_memory_budget(None):
         unlimited = DistilledClassifier(**params).fit(X, y, teacher=_wide_teacher())
     with set_memory_budget("2MB"):  # 45 x 40 x 64 x 4 = 0.46 MB fits
@@ -70,7 +70,8 @@ def test_forecasting_windows_over_budget_name_stride():
 
 def test_tsd_bank_over_budget_names_bank_size():
     X, y = _problem(n=30, length=50)
-    clf = DistilledClassifier(method=TSD(bank_size=64), max_epochs=1, random_state=0)
+    clf = DistilledClassifier(method=TSD(bank_size=64), max_epochs=1, random_state=0,
+                              transfer_size=0)
     with set_memory_budget("20kB"), pytest.raises(MemoryBudgetError, match="bank_size"):
         clf.fit(X, y, teacher=CentroidTeacher())
 

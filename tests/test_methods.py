@@ -535,7 +535,7 @@ def test_every_method_fits_with_a_torch_teacher(name):
     before = copy.deepcopy(teacher.state_dict())
     method = resolve_method(name)
     target = {"X_target": 1.5 * X + 0.5} if method.uses_target_data else {}
-    clf = DistilledClassifier(method=name, teacher=teacher, student="lstm", **TWO)
+    clf = DistilledClassifier(method=name, teacher=teacher, **TWO)
     clf.fit(X, y, **target)
     losses = clf.history_[:, "train_loss"]
     assert len(losses) == 2 and np.all(np.isfinite(losses))
@@ -721,15 +721,14 @@ def test_plain_torch_teacher_and_student_through_signal_tap():
     teacher = SignalTap(PlainLSTM(), hidden_layer="lstm", head_layer="fc")
     clf = DistilledClassifier(method=MemKD() + RKD(), teacher=teacher, **TWO).fit(X, y)
     assert np.all(np.isfinite(clf.history_[:, "train_memkd"]))
-    own = {**TWO, "student_params": None}
-    student = SignalTap(PlainCNN(), hidden_layer="conv")
+    own = {**TWO, "student_params": None, "student": SignalTap(PlainCNN(), hidden_layer="conv")}
     clf = DistilledClassifier(
-        method="attention", teacher=RecurrentStudent(1, 2, 8), student=student, **own
+        method="attention", teacher=RecurrentStudent(1, 2, 8), **own
     ).fit(X, y)
     assert clf.predict(X).shape == (len(X),)
     with pytest.raises(ValueError, match=r"PlainCNN cannot give \['hidden'\].*SignalTap"):
         DistilledClassifier(
-            method="memkd", teacher=RecurrentStudent(1, 2, 8), student=PlainCNN(), **own
+            method="memkd", teacher=RecurrentStudent(1, 2, 8), **{**own, "student": PlainCNN()}
         ).fit(X, y)
 
 

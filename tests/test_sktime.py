@@ -28,6 +28,7 @@ PARAMS = {
     "method": "kd",
     "max_epochs": 10,
     "batch_size": 8,
+    "student": "lstm",
     "student_params": {"hidden_size": 4},
     "random_state": 0,
 }
@@ -123,13 +124,15 @@ def test_evaluate_clones_keep_frozen_teacher(italy):
     # FrozenEstimator survives the clone and is queried, never refitted.
     X, y = italy[0], italy[1]
     counting = CountingTeacher().fit(X, y)
-    clf = SktimeDistilledClassifier(teacher=FrozenEstimator(counting), **PARAMS)
+    clf = SktimeDistilledClassifier(teacher=FrozenEstimator(counting),
+                                    **{**PARAMS, "transfer_size": 0})
     # KFold, not StratifiedKFold: sktime's evaluate calls cv.split(instance_index)
     # without y, which StratifiedKFold cannot take
     cv = KFold(n_splits=3, shuffle=True, random_state=0)
     results = evaluate(clf, cv=cv, X=X, y=y, error_score="raise")
     assert len(results) == 3
     assert results["test_accuracy_score"].between(0, 1).all()
+    # once per training series of each fold (no transfer set here)
     assert counting.n_predicted == sum(len(train) for train, _ in cv.split(X))
     assert not clf.is_fitted  # evaluate fitted clones
 

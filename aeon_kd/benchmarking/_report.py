@@ -115,9 +115,12 @@ def load_results(results):
     # would break the log-scale size axis
     frame.loc[frame["n_params"] <= 0, "n_params"] = np.nan
 
-    unknown_roles = sorted(set(frame["role"]) - {"teacher", "student"})
+    unknown_roles = sorted(set(frame["role"]) - {"teacher", "student", "competitor"})
     if unknown_roles:
-        raise ValueError(f"role must be 'teacher' or 'student', found: {', '.join(unknown_roles)}")
+        raise ValueError(
+            f"role must be 'teacher', 'student' or 'competitor', found: "
+            f"{', '.join(unknown_roles)}"
+        )
     duplicated = frame.duplicated(["dataset", "resample", "model"], keep=False)
     if duplicated.any():
         first = frame.loc[duplicated, ["dataset", "resample", "model"]].iloc[0]
@@ -270,7 +273,8 @@ def summary_table(results, metric="accuracy"):
     _check_metric(frame, metric)
     scored = frame[frame[metric].notna()]
     student_rows = scored[scored["role"] == "student"]
-    teacher_rows = scored[scored["role"] == "teacher"]
+    # competitors (what a user could pick instead) are listed with the teachers
+    teacher_rows = scored[scored["role"].isin(["teacher", "competitor"])]
 
     complete = _complete_student_scores(frame, metric)
     ranks = complete.rank(axis=1, ascending=False, method="average")

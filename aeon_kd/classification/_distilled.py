@@ -14,15 +14,25 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
 from aeon_kd._checks import check_finite
+from aeon_kd._memory import check_allocation
 from aeon_kd._seeding import seeded_torch
 from aeon_kd.methods import FitContext, resolve_method
-from aeon_kd.students import build_student, count_parameters
+from aeon_kd.students import SeriesNormalized, build_student, count_parameters
+from aeon_kd.students._lite import NORMALIZATIONS
 from aeon_kd.teachers import (
     default_teacher,
     fit_domain_adversarial_teacher,
     resolve_teacher,
 )
-from aeon_kd.training import TrainingConfig, check_training_params, train_student
+from aeon_kd.training import (
+    LABELLED_KEY,
+    TrainingConfig,
+    auto_epochs,
+    check_training_params,
+    resolve_optimizer,
+    train_student,
+)
+from aeon_kd.transfer import check_augmentations, make_transfer_bank, resolve_transfer_size
 
 __all__ = ["DistilledClassifier"]
 
@@ -71,26 +81,59 @@ class DistilledClassifier(BaseClassifier):
         Student network: a registry name (see :func:`aeon_kd.list_students`), a
         module (deep-copied for each fit) or a callable
         ``(n_channels, n_classes, **student_params) -> nn.Module``. ``None`` takes the
-        method's default: ``"lstm"`` (1 x 16 units, the MemKD/TSD student) for most,
-        ``"adatime_cnn"`` (16/32/32, the UNI-KD student) for ``"unikd"`` and ``"dann"``.
+        method's default: ``"cnn"`` (FCN-style, 4,434 parameters at one channel and two
+        classes) for most, ``"adatime_cnn"`` (16/32/32, the UNI-KD student) for
+        ``"unikd"`` and ``"dann"``; ``"lstm"`` is the MemKD/TSD papers' 1 x 16 student.
     student_params : dict, default=None
         Keyword arguments of the student builder, e.g. ``{"hidden_size": 32}``.
-    max_epochs : int, default=100
-        Maximum training epochs.
+    max_epochs : int or "auto", default="auto"
+        Training epochs. ``"auto"`` gives a budget of about
+        :data:`aeon_kd.training.AUTO_STEPS` optimisation steps over the training and
+        transfer-set series (at least 20 and at most 1,000 epochs): tiny training sets
+        train for many epochs, large ones for few.
     batch_size : int, default=32
         Mini-batch size.
-    lr : float, default=5e-3
-        Adam learning rate (5e-3 is the MemKD/TSD papers' setting for small students).
-    validation_size : float, default=0.2
-        Fraction of the training series held out (stratified) for early stopping and
-        the fidelity measures; 0 trains on everything and stops on the training loss.
-    patience : int, default=20
-        Epochs without improvement of the validation loss before stopping; the best
-        weights are restored.
-    lr_schedule : {None, "cosine", "plateau", "halving"}, default=None
-        Optional learning-rate schedule: cosine annealing over ``max_epochs``, halving
+    lr : float, default=1e-2
+        Learning rate of the optimizer.
+    validation_size : float or "auto", default="auto"
+        Fraction of the labelled training series held out (stratified) for early
+        stopping and ``valid_acc``. ``"auto"`` holds out none unless ``patience`` is set
+        (then 0.2): on small training sets a labelled split costs more than it gives,
+        and fidelity to the teacher is measured on held-out transfer series instead.
+        A split that cannot be taken (a class with a single series, or fewer series
+        than classes on either side) is skipped with a warning.
+    patience : int or None, default=None
+        Early stopping: epochs without improvement of the validation loss before
+        stopping, the best weights restored. ``None`` trains every epoch and keeps the
+        last weights (with the cosine schedule, they are the settled ones).
+    lr_schedule : {None, "cosine", "plateau", "halving"}, default="cosine"
+        Learning-rate schedule: cosine annealing to zero over ``max_epochs``, halving
         on a 5-epoch plateau of the monitored loss, or halving after every epoch from
-        the third on.
+        the third on; None keeps ``lr``.
+    optimizer : str or type, default="adamw"
+        ``"adam"``, ``"adamw"``, ``"sgd"``, ``"rmsprop"`` or a ``torch.optim.Optimizer``
+        subclass.
+    optimizer_params : dict, default=None
+        Its keyword arguments besides ``lr``; None gives ``{"weight_decay": 0.01}`` for
+        AdamW and nothing for the others.
+    normalize : {"series", None}, default="series"
+        ``"series"`` z-normalises each channel of each series inside the student's
+        graph (so ``predict``, TorchScript and ONNX apply it identically); None feeds
+        the series as given.
+    transfer_size : int, float or "auto", default="auto"
+        Size of the transfer set: augmented training series (plus any
+        ``X_unlabelled`` given to ``fit``) that the teacher labels once, before
+        training, and on which the student matches the teacher (distillation terms
+        only). An int is a count, a float a multiple of the training set, 0 disables
+        it; ``"auto"`` is ``min(4000, max(500, 10 * n_train))``. A tenth of it (50 to
+        500 series) more is held out to measure ``teacher_agreement_``. Used by
+        methods that learn from a teacher and not from target-domain data.
+    augmentations : "auto" or list of str, default="auto"
+        Augmentations that make the transfer set, one drawn per series: names of
+        :data:`aeon_kd.transfer.AUGMENTATIONS` (``"mixup"``, ``"cutmix"``,
+        ``"jitter"``, ``"scaling"``, ``"magnitude_warp"``, ``"time_warp"``,
+        ``"window_slice"``); ``"auto"`` is
+        :data:`aeon_kd.transfer.DEFAULT_AUGMENTATIONS`.
     resample_length : int, default=None
         Resample every series to this length for the student (linear interpolation,
         aeon's ``Resizer``); the papers' protocol uses 100. Teachers see the series as
@@ -123,9 +166,16 @@ class DistilledClassifier(BaseClassifier):
     n_student_params_ : int
         Trainable parameters of the student.
     teacher_agreement_ : float or None
-        Top-1 agreement between teacher and student on the validation split.
+        Top-1 agreement between teacher and student on held-out series (see
+        ``fidelity_on_``); None without a teacher.
     teacher_kl_ : float or None
-        Mean KL(teacher ‖ student) on the validation split, in nats.
+        Mean KL(teacher ‖ student) on the same series, in nats.
+    fidelity_on_ : str or None
+        Where the two were measured: ``"held-out transfer series"`` (never trained
+        on), ``"validation split"``, or ``"training series"`` (in-sample, when neither
+        exists); None without a teacher.
+    n_transfer_ : int
+        Transfer-set series the student trained on (0 when none was used).
     classes_ : np.ndarray
         Class labels.
 
@@ -154,7 +204,7 @@ class DistilledClassifier(BaseClassifier):
     >>> clf.predict(X[:3]).shape
     (3,)
     >>> clf.n_student_params_
-    1250
+    3679
     """
 
     _tags = {
@@ -172,12 +222,17 @@ class DistilledClassifier(BaseClassifier):
         method="kd",
         student=None,
         student_params=None,
-        max_epochs=100,
+        max_epochs="auto",
         batch_size=32,
-        lr=5e-3,
-        validation_size=0.2,
-        patience=20,
-        lr_schedule=None,
+        lr=1e-2,
+        validation_size="auto",
+        patience=None,
+        lr_schedule="cosine",
+        optimizer="adamw",
+        optimizer_params=None,
+        normalize="series",
+        transfer_size="auto",
+        augmentations="auto",
         resample_length=None,
         random_state=None,
         device="cpu",
@@ -194,6 +249,11 @@ class DistilledClassifier(BaseClassifier):
         self.validation_size = validation_size
         self.patience = patience
         self.lr_schedule = lr_schedule
+        self.optimizer = optimizer
+        self.optimizer_params = optimizer_params
+        self.normalize = normalize
+        self.transfer_size = transfer_size
+        self.augmentations = augmentations
         self.resample_length = resample_length
         self.random_state = random_state
         self.device = device
@@ -201,7 +261,8 @@ class DistilledClassifier(BaseClassifier):
         self.checkpoint_dir = checkpoint_dir
         super().__init__()
 
-    def fit(self, X, y, teacher=_UNSET, *, sample_domain=None, X_target=None):
+    def fit(self, X, y, teacher=_UNSET, *, sample_domain=None, X_target=None,
+            X_unlabelled=None):  # fmt: skip
         """Fit the student, distilling ``teacher`` (or the constructor's teacher).
 
         Parameters
@@ -224,6 +285,11 @@ class DistilledClassifier(BaseClassifier):
             Unlabelled target-domain series, the same number of channels and length as
             ``X`` (or any length with ``resample_length``); the alternative to
             ``sample_domain``. Methods that do not use target data warn and ignore it.
+        X_unlabelled : np.ndarray, optional
+            Unlabelled series from the problem's own domain (same channels and length
+            as ``X``): the teacher labels them once and they join the transfer set,
+            beside the augmented training series. Ignored with a warning by methods
+            that learn from no teacher.
 
         Returns
         -------
@@ -241,11 +307,13 @@ class DistilledClassifier(BaseClassifier):
         # name-mangled slot carries the fit-time teacher into _fit.
         self.__fit_teacher = teacher
         self.__fit_target = X_target
+        self.__fit_unlabelled = X_unlabelled
         try:
             return super().fit(X, y)
         finally:
             del self.__fit_teacher
             del self.__fit_target
+            del self.__fit_unlabelled
 
     # -- aeon hooks -----------------------------------------------------------------
 
@@ -265,6 +333,9 @@ class DistilledClassifier(BaseClassifier):
         X_student = self._student_input(X)
         X_target = self._target_input(
             getattr(self, "_DistilledClassifier__fit_target", None), X, method
+        )
+        X_unlabelled = self._unlabelled_input(
+            getattr(self, "_DistilledClassifier__fit_unlabelled", None), X, method
         )
         train_index, valid_index = self._split(y_index, seed)
 
@@ -295,19 +366,28 @@ class DistilledClassifier(BaseClassifier):
                     X_target if adapter.fitted_here else self._as_collection(raw_target),
                     method.teacher_signals,
                 )
+        transfer = self._transfer_set(
+            adapter, method, X_teacher, train_index, X_unlabelled, seed
+        )
+        rows = _training_rows(X_student, y_index, train_index, teacher_outputs, transfer)
         context = FitContext(
-            X=X_student,
-            y=y_index,
-            train_index=train_index,
+            X=rows["X"],
+            y=rows["y"],
+            train_index=rows["train_index"],
             n_outputs=self.n_classes_,
             teacher=adapter,
-            teacher_outputs=teacher_outputs,
+            teacher_outputs=rows["teacher_outputs"],
             rng=np.random.default_rng(seed),
-            teacher_X=X_teacher,
+            teacher_X=None if X_teacher is None else (
+                X_teacher if transfer is None
+                else np.concatenate([X_teacher, transfer["X_teacher"]])
+            ),
             X_target=X_target,
             teacher_outputs_target=teacher_outputs_target,
         )
-        per_row = {f"teacher_{k}": v for k, v in teacher_outputs.items()}
+        per_row = {f"teacher_{k}": v for k, v in rows["teacher_outputs"].items()}
+        if transfer is not None:
+            per_row[LABELLED_KEY] = rows["labelled"]
         per_row.update(method.prepare(context))
 
         with seeded_torch(seed):
@@ -317,29 +397,21 @@ class DistilledClassifier(BaseClassifier):
                 X_student.shape[1],
                 self.n_classes_,
             )
+            if self.normalize == "series":
+                student = SeriesNormalized(student)
             _check_student_output(student, X_student, self.n_classes_)
             context.student = student  # projectors size themselves on it
             auxiliary = method.auxiliary_modules(context)
             net = train_student(
                 student,
                 method,
-                X=X_student,
-                y=y_index,
-                train_index=train_index,
+                X=rows["X"],
+                y=rows["y"],
+                train_index=rows["train_index"],
                 valid_index=valid_index,
                 per_row=per_row,
                 auxiliary=auxiliary,
-                config=TrainingConfig(
-                    max_epochs=self.max_epochs,
-                    batch_size=self.batch_size,
-                    lr=self.lr,
-                    patience=self.patience,
-                    lr_schedule=self.lr_schedule,
-                    device=self.device,
-                    verbose=self.verbose,
-                    seed=seed,
-                    checkpoint_dir=self.checkpoint_dir,
-                ),
+                config=self._training_config(len(rows["train_index"]), seed),
                 online_teacher=adapter if getattr(adapter, "kind", "") == "white-box" else None,
                 target=None
                 if X_target is None
@@ -351,12 +423,71 @@ class DistilledClassifier(BaseClassifier):
         self.student_ = net.module_
         self.history_ = net.history
         self.n_student_params_ = count_parameters(self.student_)
+        self.n_transfer_ = 0 if transfer is None else len(transfer["X_student"])
         self.teacher_ = None if adapter is None else adapter.estimator
         self._teacher_input_shape = None if X_teacher is None else tuple(X_teacher.shape[1:])
-        self.teacher_agreement_, self.teacher_kl_ = self._fidelity(
-            X_student, teacher_outputs.get("logits"), valid_index
-        )
+        self._measure_fidelity(X_student, teacher_outputs.get("logits"), valid_index, transfer)
         return self
+
+    def _training_config(self, n_rows, seed):
+        optimizer = resolve_optimizer(self.optimizer)
+        params = self.optimizer_params
+        if params is None:
+            params = {"weight_decay": 0.01} if optimizer is torch.optim.AdamW else {}
+        max_epochs = self.max_epochs
+        if max_epochs == "auto":
+            max_epochs = auto_epochs(n_rows, self.batch_size)
+        return TrainingConfig(
+            max_epochs=max_epochs,
+            batch_size=self.batch_size,
+            lr=self.lr,
+            patience=self.patience,
+            lr_schedule=self.lr_schedule,
+            device=self.device,
+            verbose=self.verbose,
+            seed=seed,
+            checkpoint_dir=self.checkpoint_dir,
+            optimizer=optimizer,
+            optimizer_params=dict(params),
+        )
+
+    def _transfer_set(self, adapter, method, X_teacher, train_index, X_unlabelled, seed):
+        """The transfer set, labelled by the teacher once; None when it is not used."""
+        if adapter is None or method.uses_target_data:
+            return None
+        n_augmented = resolve_transfer_size(self.transfer_size, len(train_index))
+        n_user = 0 if X_unlabelled is None else len(X_unlabelled)
+        if n_augmented + n_user == 0:
+            return None
+        n_holdout = int(min(500, max(50, (n_augmented + n_user) // 10)))
+        rng = np.random.default_rng(seed + 1)
+        source = X_teacher[train_index]
+        parts = [make_transfer_bank(source, n_augmented + n_holdout, self._augmentations(), rng)]
+        if X_unlabelled is not None:  # as the teacher sees them
+            parts.insert(0, X_unlabelled["student" if adapter.fitted_here else "raw"])
+        bank_teacher = np.concatenate(parts).astype(np.float32, copy=False)
+        check_allocation(
+            bank_teacher.nbytes * 2,
+            f"The transfer set ({len(bank_teacher)} series)",
+            "Lower transfer_size, or pass fewer X_unlabelled series",
+        )
+        # logits always: they give the transfer rows a class and measure fidelity
+        outputs = adapter.outputs_on_new(bank_teacher, method.teacher_signals | {"logits"})
+        _check_teacher_outputs(outputs, adapter)
+        bank_student = bank_teacher
+        if bank_teacher.shape[2] != (self.resample_length or bank_teacher.shape[2]):
+            bank_student = self._student_input(bank_teacher)
+        keep = len(bank_teacher) - n_holdout  # the last series are held out
+        return {
+            "X_student": bank_student[:keep],
+            "X_teacher": bank_teacher[:keep],
+            "outputs": {k: v[:keep] for k, v in outputs.items()},
+            "holdout_X": bank_student[keep:],
+            "holdout_logits": outputs["logits"][keep:] if "logits" in outputs else None,
+        }
+
+    def _augmentations(self):
+        return check_augmentations(self.augmentations)
 
     def _preprocess_collection(self, X, store_metadata=True, name="X"):
         # before aeon's checks, which fail inside numpy on empty input and word NaN,
@@ -493,7 +624,7 @@ class DistilledClassifier(BaseClassifier):
         >>> clf = DistilledClassifier(method="none", max_epochs=2, random_state=0).fit(X, y)
         >>> report = clf.report(budget_s=0.05)
         >>> report.student["parameters"], report.student["macs_per_series"]
-        (1250, 26144)
+        (3679, 105216)
         """
         from aeon_kd.deploy._export import deployment_facts
         from aeon_kd.deploy._report import build_report
@@ -519,6 +650,19 @@ class DistilledClassifier(BaseClassifier):
 
     def _check_params(self):
         check_training_params(self)
+        resolve_optimizer(self.optimizer)
+        if self.optimizer_params is not None and not isinstance(self.optimizer_params, dict):
+            raise ValueError(
+                "optimizer_params must be None or a dict of the optimizer's keyword "
+                f"arguments, e.g. {{'weight_decay': 0.01}}; got {self.optimizer_params!r}."
+            )
+        if self.normalize not in NORMALIZATIONS:
+            raise ValueError(
+                f"normalize must be 'series' (z-normalise each series inside the student) "
+                f"or None, got {self.normalize!r}."
+            )
+        resolve_transfer_size(self.transfer_size, 1)
+        check_augmentations(self.augmentations)
         if self.resample_length is not None and not (
             isinstance(self.resample_length, (int, np.integer)) and self.resample_length >= 2
         ):
@@ -567,6 +711,33 @@ class DistilledClassifier(BaseClassifier):
             )
         return self._student_input(X_target)
 
+    def _unlabelled_input(self, X_unlabelled, X, method):
+        """The user's unlabelled series checked against ``X``: raw and student views."""
+        if X_unlabelled is None:
+            return None
+        if not method.teacher_signals or method.uses_target_data:
+            warnings.warn(
+                f"Method {method.name!r} learns from no teacher on the problem's own "
+                "series, so X_unlabelled is ignored (it joins the transfer set of methods "
+                "such as 'kd', 'dkd' or 'tsd').",
+                UserWarning,
+                stacklevel=4,
+            )
+            return None
+        if isinstance(X_unlabelled, np.ndarray) and X_unlabelled.ndim >= 2 and len(
+            X_unlabelled
+        ) == 0:
+            raise ValueError("X_unlabelled holds no series; pass None or at least one series.")
+        raw = self._preprocess_collection(X_unlabelled, store_metadata=False, name="X_unlabelled")
+        _check_finite(raw, "X_unlabelled")
+        if raw.shape[1:] != X.shape[1:]:
+            raise ValueError(
+                f"X_unlabelled series have shape {raw.shape[1:]} (channels, length) but X "
+                f"series have {X.shape[1:]}: give unlabelled series with the channels and "
+                "length of X (aeon's Resizer resizes them)."
+            )
+        return {"raw": np.asarray(raw, dtype=np.float32), "student": self._student_input(raw)}
+
     def _student_input(self, X):
         if self.resample_length is not None and X.shape[2] != self.resample_length:
             from aeon.transformations.collection.unequal_length import Resizer
@@ -575,21 +746,49 @@ class DistilledClassifier(BaseClassifier):
         return np.ascontiguousarray(X, dtype=np.float32)
 
     def _split(self, y_index, seed):
-        """Stratified validation split; everything trains when one is impossible."""
+        """Stratified labelled validation split, or none (see ``validation_size``)."""
         rows = np.arange(len(y_index))
-        n_valid = int(np.ceil(self.validation_size * len(rows)))
+        size = self.validation_size
+        if size == "auto":
+            size = 0.0 if self.patience is None else 0.2
+        if size == 0:
+            return rows, rows[:0]
+        n_valid = int(np.ceil(size * len(rows)))
         counts = np.bincount(y_index, minlength=self.n_classes_)
-        if (
-            self.validation_size == 0
-            or n_valid < self.n_classes_
-            or len(rows) - n_valid < self.n_classes_
-            or counts.min() < 2
-        ):
+        if n_valid < self.n_classes_ or len(rows) - n_valid < self.n_classes_ or counts.min() < 2:
+            warnings.warn(
+                f"validation_size={self.validation_size!r} asks for a labelled validation "
+                f"split of {n_valid} of {len(rows)} series, which cannot be stratified over "
+                f"{self.n_classes_} classes (the smallest class has {counts.min()} "
+                "series): training on every series without one, and the last weights are "
+                "kept. Lower validation_size, or set it to 0 to silence this.",
+                UserWarning,
+                stacklevel=4,
+            )
             return rows, rows[:0]
         train, valid = train_test_split(
             rows, test_size=n_valid, stratify=y_index, random_state=seed
         )
         return np.sort(train), np.sort(valid)
+
+    def _measure_fidelity(self, X_student, teacher_logits, valid_index, transfer):
+        """``teacher_agreement_``/``teacher_kl_`` on the best held-out series there are."""
+        self.fidelity_on_ = None
+        self.teacher_agreement_ = self.teacher_kl_ = None
+        if teacher_logits is None:
+            return
+        if transfer is not None and transfer["holdout_logits"] is not None:
+            X_held, logits, where = (transfer["holdout_X"], transfer["holdout_logits"],
+                                     "held-out transfer series")  # fmt: skip
+        elif len(valid_index):
+            X_held, logits, where = (X_student[valid_index], teacher_logits[valid_index],
+                                     "validation split")  # fmt: skip
+        else:
+            X_held, logits, where = X_student, teacher_logits, "training series"
+        self.teacher_agreement_, self.teacher_kl_ = _fidelity(
+            self._student_proba(X_held), logits
+        )
+        self.fidelity_on_ = where
 
     def _student_proba(self, X_student):
         device = next(self.student_.parameters()).device
@@ -610,25 +809,16 @@ class DistilledClassifier(BaseClassifier):
             )
         return proba
 
-    def _fidelity(self, X_student, teacher_logits, valid_index):
-        if teacher_logits is None or len(valid_index) == 0:
-            return None, None
-        student_p = np.clip(self._student_proba(X_student[valid_index]), 1e-12, None)
-        t = teacher_logits[valid_index].astype(np.float64)
-        teacher_p = np.exp(t - t.max(axis=1, keepdims=True))
-        teacher_p /= teacher_p.sum(axis=1, keepdims=True)
-        agreement = float(np.mean(student_p.argmax(1) == teacher_p.argmax(1)))
-        kl = np.sum(teacher_p * (np.log(np.clip(teacher_p, 1e-12, None)) - np.log(student_p)), 1)
-        return agreement, float(np.mean(kl))
-
     @classmethod
     def _get_test_params(cls, parameter_set="default"):
         from aeon_kd.testing import CentroidTeacher
 
-        small = {"max_epochs": 2, "batch_size": 8, "student_params": {"hidden_size": 4}}
+        # the default recipe and student, made tiny
+        small = {"max_epochs": 2, "batch_size": 8, "student_params": {"filters": 2, "width": 4}}
         return [
             {"method": "none", "random_state": 0, **small},
-            {"method": "kd", "teacher": CentroidTeacher(), "random_state": 0, **small},
+            {"method": "kd", "teacher": CentroidTeacher(), "random_state": 0,
+             "transfer_size": 10, **small},
         ]
 
 
@@ -809,3 +999,49 @@ def _check_student_output(student, X, n_classes):
             f"The student returns shape {tuple(out.shape)}, but y has {n_classes} classes; "
             f"it must return logits of shape (batch, {n_classes})."
         )
+
+
+def _fidelity(student_proba, teacher_logits):
+    """Top-1 agreement and mean KL(teacher ‖ student) in nats."""
+    student_p = np.clip(student_proba, 1e-12, None)
+    t = np.asarray(teacher_logits, dtype=np.float64)
+    teacher_p = np.exp(t - t.max(axis=1, keepdims=True))
+    teacher_p /= teacher_p.sum(axis=1, keepdims=True)
+    agreement = float(np.mean(student_p.argmax(1) == teacher_p.argmax(1)))
+    kl = np.sum(teacher_p * (np.log(np.clip(teacher_p, 1e-12, None)) - np.log(student_p)), 1)
+    return agreement, float(np.mean(kl))
+
+
+def _check_teacher_outputs(outputs, adapter):
+    for name, value in outputs.items():
+        if not np.all(np.isfinite(value)):
+            raise ValueError(
+                f"The teacher {type(adapter.estimator).__name__} returned non-finite "
+                f"{name} (NaN or inf) on the transfer set. Check the teacher on augmented "
+                "series, or set transfer_size=0."
+            )
+
+
+def _training_rows(X_student, y_index, train_index, teacher_outputs, transfer):
+    """Training series followed by the transfer set, with their teacher outputs.
+
+    Transfer rows are unlabelled: their ``y`` is the teacher's top class (for methods
+    that need a class, e.g. DKD's target logit) and ``labelled`` is False, so the task
+    loss ignores them.
+    """
+    n = len(X_student)
+    base = {"X": X_student, "y": y_index, "train_index": np.asarray(train_index),
+            "teacher_outputs": teacher_outputs, "labelled": np.ones(n, dtype=bool)}  # fmt: skip
+    if transfer is None:
+        return base
+    bank = transfer["X_student"]
+    outputs = transfer["outputs"]
+    pseudo = np.asarray(outputs["logits"]).argmax(axis=1).astype(np.int64)
+    return {
+        "X": np.concatenate([X_student, bank]),
+        "y": np.concatenate([y_index, pseudo]),
+        "train_index": np.concatenate([train_index, n + np.arange(len(bank))]),
+        "teacher_outputs": {k: np.concatenate([v, outputs[k]]) for k, v in
+                            teacher_outputs.items()},  # fmt: skip
+        "labelled": np.concatenate([np.ones(n, dtype=bool), np.zeros(len(bank), dtype=bool)]),
+    }

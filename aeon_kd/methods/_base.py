@@ -273,7 +273,7 @@ class Method(BaseEstimator):
     #: ``sample_domain`` in ``fit``) and cannot train without them
     uses_target_data = False
     #: the student built when the estimator's ``student`` is None
-    default_student = "lstm"
+    default_student = "lite"
 
     def term_names(self):
         """Names of the loss terms :meth:`loss_terms` returns (logged in ``history_``)."""

@@ -45,8 +45,11 @@ class HintonKD(Method):
 
     Parameters
     ----------
-    temperature : float, default=4.0
-        Softening temperature ``T`` (> 0).
+    temperature : float, default=2.0
+        Softening temperature ``T`` (> 0). 2 suits soft teachers (out-of-fold
+        probabilities of a classifier such as QUANT, which a higher temperature
+        flattens towards uniform); Hinton et al. used higher values for confident
+        networks.
     weight : float, default=1.0
         Weight of the distillation term.
     task_weight : float, default=1.0
@@ -72,7 +75,7 @@ class HintonKD(Method):
     tasks = frozenset({"classification", "forecasting"})
     reference = "Hinton, Vinyals & Dean (2015), arXiv:1503.02531"
 
-    def __init__(self, temperature=4.0, weight=1.0, task_weight=1.0):
+    def __init__(self, temperature=2.0, weight=1.0, task_weight=1.0):
         self.temperature = temperature
         self.weight = weight
         self.task_weight = task_weight

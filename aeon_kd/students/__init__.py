@@ -1,6 +1,7 @@
 """Compact torch students (classification and forecasting) and their registry."""
 
 from aeon_kd.students._forecasting import DMLPStudent, MLPStudent
+from aeon_kd.students._lite import LITEStudent, SeriesNormalized
 from aeon_kd.students._networks import (
     AdaTimeCNN,
     FCNStudent,
@@ -14,8 +15,10 @@ __all__ = [
     "AdaTimeCNN",
     "DMLPStudent",
     "FCNStudent",
+    "LITEStudent",
     "MLPStudent",
     "RecurrentStudent",
+    "SeriesNormalized",
     "SignalTap",
     "available_signals",
     "build_student",

@@ -8,6 +8,7 @@ import inspect
 from torch import nn
 
 from aeon_kd.students._forecasting import _dmlp, _mlp
+from aeon_kd.students._lite import LITEStudent
 from aeon_kd.students._networks import AdaTimeCNN, FCNStudent, RecurrentStudent
 
 __all__ = ["list_students", "register_student", "build_student"]
@@ -72,6 +73,10 @@ def _gru(n_channels, n_outputs, hidden_size=16, num_layers=1, dropout=0.0, bidir
 register_student("lstm", _lstm, "LSTM, 1 layer x 16 units (the MemKD/TSD student)")
 register_student("gru", _gru, "GRU, 1 layer x 16 units")
 register_student("cnn", FCNStudent, "FCN-style CNN, 16/32/16 filters, global average pooling")
+register_student(
+    "lite", LITEStudent,
+    "LITE-style CNN: multiplexed, fixed and depthwise-separable dilated filters",
+)
 register_student(
     "adatime_cnn", AdaTimeCNN, "AdaTime CNN, 16/32/32 filters (UNI-KD's student; width=64: teacher)"
 )

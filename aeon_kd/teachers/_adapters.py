@@ -129,6 +129,14 @@ class Teacher:
         """
         raise NotImplementedError
 
+    def outputs_on_new(self, X, signals):
+        """Like :meth:`outputs`, for series the teacher has not been asked about yet.
+
+        The transfer set's series: a black-box teacher fitted inside ``fit`` returns
+        its out-of-fold logits from :meth:`outputs`; here it is called on ``X``.
+        """
+        return self.outputs(X, signals)
+
 
 def _label_list(labels):
     return [x.item() if isinstance(x, np.generic) else x for x in np.asarray(labels)]
@@ -416,6 +424,10 @@ class EstimatorTeacher(Teacher):
     def logits(self, X):
         """Logits for new series (batched calls to the estimator)."""
         return self._raw(X).astype(np.float32)
+
+    def outputs_on_new(self, X, signals):
+        """Logits of new series, one batched call per chunk (never the cached ones)."""
+        return {"logits": self.logits(X)}
 
     def outputs(self, X, signals):
         if self.training_logits is not None:

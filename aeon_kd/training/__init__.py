@@ -7,6 +7,7 @@ from aeon_kd._memory import (
     set_memory_budget,
 )
 from aeon_kd.training._net import (
+    LABELLED_KEY,
     DistillationNet,
     TrainingConfig,
     TrainingDivergedError,
@@ -14,8 +15,19 @@ from aeon_kd.training._net import (
     check_training_params,
     train_student,
 )
+from aeon_kd.training._recipe import (
+    AUTO_STEPS,
+    OPTIMIZERS,
+    auto_epochs,
+    resolve_optimizer,
+)
 
 __all__ = [
+    "AUTO_STEPS",
+    "LABELLED_KEY",
+    "OPTIMIZERS",
+    "auto_epochs",
+    "resolve_optimizer",
     "DistillationNet",
     "MemoryBudgetError",
     "TrainingConfig",

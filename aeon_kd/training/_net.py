@@ -44,6 +44,9 @@ __all__ = [
 ]
 
 _TEACHER_PREFIX = "teacher_"
+#: per-row flag beside the inputs: False for transfer-set rows, whose ``y`` is the
+#: teacher's top class (read by methods that need a class) and not a label
+LABELLED_KEY = "labelled"
 _CHECKPOINT_FILE = "training_state.pt"
 
 
@@ -245,10 +248,20 @@ class DistillationNet(NeuralNet):
         x = to_tensor(x, device=self.device)
         return self._student_signals(x["X"] if isinstance(x, dict) else x)
 
+    def _task_loss(self, output, y_true, X):
+        """The criterion on labelled rows only (transfer-set rows carry no label)."""
+        labelled = X.get(LABELLED_KEY) if isinstance(X, dict) else None
+        if labelled is None:
+            return self.criterion_(output, y_true)
+        labelled = labelled.bool()
+        if not bool(labelled.any()):
+            return output.sum() * 0.0  # a batch of transfer series: distillation only
+        return self.criterion_(output[labelled], y_true[labelled])
+
     def get_loss(self, y_pred, y_true, X=None, training=False):
         y_true = to_tensor(y_true, device=self.device)
         X = to_tensor(X, device=self.device)
-        task_loss = self.criterion_(y_pred["logits"], y_true)
+        task_loss = self._task_loss(y_pred["logits"], y_true, X)
         target = progress = None
         if training:
             progress = self._progress()
@@ -300,8 +313,9 @@ class TrainingConfig:
         Training series per batch.
     lr : float, default=1e-3
         Adam's learning rate.
-    patience : int, default=20
-        Epochs without improvement of ``monitor`` before early stopping.
+    patience : int or None, default=20
+        Epochs without improvement of ``monitor`` before early stopping (the best
+        weights are restored); None trains every epoch and keeps the last weights.
     lr_schedule : object, default=None
         Learning-rate schedule, as the estimators' ``lr_schedule`` parameter.
     device : str, default="cpu"
@@ -315,6 +329,10 @@ class TrainingConfig:
         loss without a validation split).
     checkpoint_dir : str or os.PathLike or None, default=None
         Folder for the per-epoch training state; None: no checkpoints.
+    optimizer : type, default=torch.optim.Adam
+        Torch optimizer class.
+    optimizer_params : dict or None, default=None
+        Its keyword arguments besides ``lr`` (e.g. ``{"weight_decay": 0.01}``).
 
     Examples
     --------
@@ -338,6 +356,8 @@ class TrainingConfig:
     monitor: str | None = None
     #: folder for the per-epoch training state; None: no checkpoints
     checkpoint_dir: str | os.PathLike | None = None
+    optimizer: type = torch.optim.Adam
+    optimizer_params: dict | None = None
 
 
 def check_training_params(estimator, integers=()):
@@ -374,14 +394,23 @@ def check_training_params(estimator, integers=()):
     """
     for name in ("max_epochs", "batch_size", "patience", *integers):
         value = getattr(estimator, name)
+        if value is None and name == "patience":
+            continue  # no early stopping
+        if value == "auto" and name == "max_epochs":
+            continue  # a step budget decides
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be an integer >= 1, got {value!r}.")
+            allowed = {"patience": " or None", "max_epochs": " or 'auto'"}.get(name, "")
+            raise ValueError(f"{name} must be an integer >= 1{allowed}, got {value!r}.")
     lr = estimator.lr
     if not (isinstance(lr, (int, float)) and not isinstance(lr, bool) and lr > 0):
         raise ValueError(f"lr must be a positive number, got {lr!r}.")
     size = estimator.validation_size
-    if not (isinstance(size, (int, float)) and 0 <= size < 1):
-        raise ValueError(f"validation_size must be a fraction in [0, 1), got {size!r}.")
+    if size == "auto":
+        return
+    if isinstance(size, bool) or not (isinstance(size, (int, float)) and 0 <= size < 1):
+        raise ValueError(
+            f"validation_size must be a fraction in [0, 1) or 'auto', got {size!r}."
+        )
 
 
 def _rows(data, index):
@@ -593,8 +622,12 @@ def train_student(
             X, y, train_index, valid_index, per_row, method, student, config
         )
         state = _load_checkpoint(folder, fingerprint)
+    # without patience every epoch trains and the last weights are kept: on small
+    # training sets best-validation weights were worse than the last ones
     stopper = _StoppingAndCheckpoint(
-        monitor=monitor, patience=config.patience, load_best=True,
+        monitor=monitor,
+        patience=config.max_epochs + 1 if config.patience is None else config.patience,
+        load_best=config.patience is not None,
         folder=folder, fingerprint=fingerprint, generator=generator,
     )  # fmt: skip
     callbacks.append(("early_stopping", stopper))
@@ -613,8 +646,9 @@ def train_student(
         target=target,
         target_seed=config.seed,
         criterion=criterion,
-        optimizer=torch.optim.Adam,
+        optimizer=config.optimizer,
         lr=config.lr,
+        **{f"optimizer__{k}": v for k, v in (config.optimizer_params or {}).items()},
         max_epochs=config.max_epochs,
         batch_size=config.batch_size,
         train_split=train_split,

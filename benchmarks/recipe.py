@@ -1,0 +1,115 @@
+"""Choose the default recipe on the tuning set, without touching a test split.
+
+Each problem's published *training* split is cut once more (stratified, 70/30, seeded):
+variants of the recipe train on the inner 70 % and are scored on the inner 30 %, beside
+QUANT fitted on the same inner 70 %. Test splits are never loaded. Resumable: finished
+rows of the CSV are skipped.
+
+    python benchmarks/recipe.py --out benchmarks/results/recipe.csv --seeds 0 1
+"""
+
+import argparse
+import csv
+import os
+import time
+import warnings
+
+import numpy as np
+
+VARIANTS = {
+    # name: (method, estimator parameters)
+    "none-cnn": ("none", {"student": "cnn"}),
+    "none-lite": ("none", {"student": "lite"}),
+    "kd1-cnn-nobank": ("kd", {"student": "cnn", "transfer_size": 0, "temperature": 1.0}),
+    "kd1-cnn": ("kd", {"student": "cnn", "temperature": 1.0}),
+    "kd2-cnn": ("kd", {"student": "cnn", "temperature": 2.0}),
+    "kd4-cnn": ("kd", {"student": "cnn", "temperature": 4.0}),
+    "kd1-lite": ("kd", {"student": "lite", "temperature": 1.0}),
+    "kd1-cnn-old": ("kd", {"student": "cnn", "temperature": 4.0, "transfer_size": 0,
+                           "max_epochs": 100, "validation_size": 0.2, "patience": 20,
+                           "lr": 5e-3, "lr_schedule": None, "optimizer": "adam",
+                           "normalize": None}),
+}
+PROBLEMS = ("ArrowHead", "BME", "CBF", "Chinatown", "Coffee", "DistalPhalanxOutlineCorrect",
+            "ECG200", "ECGFiveDays", "FaceFour", "GunPoint", "ItalyPowerDemand", "CricketX",
+            "FiftyWords", "Computers")
+FIELDS = ("dataset", "seed", "variant", "accuracy", "teacher_accuracy", "agreement",
+          "fit_seconds", "epochs", "n_params")
+
+
+def inner_split(dataset, seed):
+    from sklearn.model_selection import train_test_split
+
+    from aeon_kd.datasets import load_classification_dataset
+
+    X, y = load_classification_dataset(dataset, "train")
+    return train_test_split(X, y, test_size=0.3, stratify=y, random_state=seed)
+
+
+def run(dataset, seed, variants, done):
+    import torch
+    from aeon.classification.interval_based import QUANTClassifier
+
+    from aeon_kd import DistilledClassifier
+    from aeon_kd.methods import HintonKD
+
+    torch.set_num_threads(1)
+    X_tr, X_va, y_tr, y_va = inner_split(dataset, seed)
+    quant = QUANTClassifier(random_state=seed).fit(X_tr, y_tr)
+    teacher_pred = quant.predict(X_va)
+    teacher_acc = float(np.mean(teacher_pred == y_va))
+    rows = []
+    for name in variants:
+        if (dataset, seed, name) in done:
+            continue
+        method, params = VARIANTS[name]
+        params = dict(params)
+        temperature = params.pop("temperature", None)
+        if method == "kd":
+            method = HintonKD(temperature=temperature)
+        clf = DistilledClassifier(method=method, random_state=seed, **params)
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            clf.fit(X_tr, y_tr, teacher=QUANTClassifier(random_state=seed))
+        seconds = time.perf_counter() - start
+        pred = clf.predict(X_va)
+        rows.append({"dataset": dataset, "seed": seed, "variant": name,
+                     "accuracy": float(np.mean(pred == y_va)),
+                     "teacher_accuracy": teacher_acc,
+                     "agreement": float(np.mean(pred == teacher_pred)),
+                     "fit_seconds": round(seconds, 2), "epochs": len(clf.history_),
+                     "n_params": clf.n_student_params_})
+        print(dataset, seed, name, rows[-1]["accuracy"], teacher_acc, f"{seconds:.0f}s",
+              flush=True)
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default="benchmarks/results/recipe.csv")
+    parser.add_argument("--datasets", nargs="*", default=PROBLEMS)
+    parser.add_argument("--seeds", nargs="*", type=int, default=[0])
+    parser.add_argument("--variants", nargs="*", default=list(VARIANTS))
+    parser.add_argument("--n-jobs", type=int, default=2)
+    args = parser.parse_args()
+    from joblib import Parallel, delayed
+
+    done = set()
+    if os.path.exists(args.out):
+        with open(args.out) as f:
+            done = {(r["dataset"], int(r["seed"]), r["variant"]) for r in csv.DictReader(f)}
+    new = not os.path.exists(args.out)
+    with open(args.out, "a", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=FIELDS)
+        if new:
+            writer.writeheader()
+        jobs = (delayed(run)(d, s, args.variants, done) for d in args.datasets
+                for s in args.seeds)
+        for rows in Parallel(n_jobs=args.n_jobs, return_as="generator_unordered")(jobs):
+            writer.writerows(rows)
+            f.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""The students issue's targets, read from the UCR table (benchmarks/results/ucr/results.csv).
+
+    python benchmarks/ucr_targets.py [--results benchmarks/results/ucr/results.csv]
+
+Writes benchmarks/results/ucr_targets.md: the share of QUANT's mean accuracy the default
+student keeps, KD against no KD (wins, Wilcoxon signed-rank test), export size against
+the teachers' pickles, fit seconds. Only datasets where every compared model finished
+count; the note says how many.
+"""
+
+import argparse
+import os
+
+import numpy as np
+import pandas as pd
+from scipy.stats import wilcoxon
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--results", default="benchmarks/results/ucr/results.csv")
+    parser.add_argument("--out", default="benchmarks/results/ucr_targets.md")
+    args = parser.parse_args()
+    frame = pd.read_csv(args.results)
+    acc = frame.pivot_table(index="dataset", columns="model", values="accuracy")
+    models = ["teacher-quant", "none", "kd"]
+    complete = acc.dropna(subset=[m for m in models if m in acc])
+    n_resamples = frame.groupby("dataset")["resample"].nunique()
+    lines = ["# Targets of the students issue, measured", ""]
+    lines.append(f"Datasets with every compared model: {len(complete)} of 30 "
+                 f"(resamples per dataset: {sorted(set(n_resamples[complete.index]))}).")
+    lines.append("")
+    quant = complete["teacher-quant"].mean()
+    rows = []
+    for model in [m for m in acc.columns if m != "teacher-quant"]:
+        both = acc[["teacher-quant", model]].dropna()
+        rows.append((model, len(both), both[model].mean(), both["teacher-quant"].mean(),
+                     both[model].mean() / both["teacher-quant"].mean()))
+    lines.append("| model | datasets | mean accuracy | QUANT on them | share of QUANT |")
+    lines.append("|---|---|---|---|---|")
+    for model, n, mean, teacher, share in rows:
+        lines.append(f"| {model} | {n} | {mean:.4f} | {teacher:.4f} | {share:.1%} |")
+    lines.append("")
+    kd, none = complete["kd"], complete["none"]
+    diff = kd - none
+    wins, ties, losses = int((diff > 0).sum()), int((diff == 0).sum()), int((diff < 0).sum())
+    nonzero = diff[diff != 0]
+    p = wilcoxon(nonzero).pvalue if len(nonzero) >= 5 else float("nan")
+    lines.append(f"- Default student keeps **{kd.mean() / quant:.1%}** of QUANT's mean accuracy "
+                 f"({kd.mean():.4f} vs {quant:.4f}) on {len(complete)} datasets.")
+    lines.append(f"- KD vs no KD (same student and recipe): {wins} wins, {ties} ties, "
+                 f"{losses} losses ({wins / len(complete):.0%} wins); mean difference "
+                 f"{diff.mean():+.4f}; Wilcoxon signed-rank p = {p:.3f} (ties dropped).")
+    if "kd-notransfer" in complete:
+        d2 = (kd - complete["kd-notransfer"]).dropna()
+        lines.append(f"- KD with vs without the transfer set: {int((d2 > 0).sum())} wins, "
+                     f"{int((d2 == 0).sum())} ties, {int((d2 < 0).sum())} losses; mean "
+                     f"difference {d2.mean():+.4f}.")
+    students = frame[frame["model"] == "kd"].groupby("dataset")
+    pickles = frame[frame["role"].isin(["teacher", "competitor"])].pivot_table(
+        index="dataset", columns="model", values="n_bytes")
+    export = students["export_bytes"].mean()
+    for reference in ("teacher-quant", "competitor-minirocket"):
+        if reference in pickles:
+            ratio = (pickles[reference] / export).dropna()
+            lines.append(f"- {reference} pickle / student ONNX file: median {ratio.median():.1f}x "
+                         f"(min {ratio.min():.1f}x, over {len(ratio)} datasets); student file "
+                         f"median {export.median() / 1e3:.1f} kB.")
+    seconds = students["fit_seconds"].mean()
+    n_train = students["n_train"].first()
+    lines.append(f"- Fit seconds of the default KD student, teacher fitted inside (QUANT and its "
+                 f"out-of-fold folds) and transfer set included: median {seconds.median():.0f} s "
+                 f"over {len(seconds)} datasets; the largest: "
+                 + ", ".join(f"{d} ({int(n_train[d])} series) {seconds[d]:.0f} s"
+                             for d in seconds.sort_values().index[-4:]) + ".")
+    lines.append("")
+    lines.append("Per dataset (accuracy, mean over resamples):")
+    lines.append("")
+    lines.append(acc.round(4).to_markdown())
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines[:12]))
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()

@@ -1,0 +1,208 @@
+"""The default recipe: transfer set, normalisation in the graph, validation policy, budget."""
+
+import numpy as np
+import pytest
+import torch
+
+from aeon_kd import DistilledClassifier
+from aeon_kd.students import FCNStudent, LITEStudent, SeriesNormalized, count_parameters
+from aeon_kd.testing import CentroidTeacher, CountingTeacher
+from aeon_kd.training import auto_epochs
+from aeon_kd.transfer import AUGMENTATIONS, augment, make_transfer_bank
+from tests.conftest import make_data
+
+TINY = {"batch_size": 8, "random_state": 0, "student": "cnn",
+        "student_params": {"filters": (4, 4, 4)}}  # fmt: skip
+
+
+def _fitted_counter(X, y):
+    return CountingTeacher().fit(X, y)
+
+
+# -- the transfer set --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("max_epochs", [2, 5])
+def test_transfer_set_asks_a_fitted_teacher_once_per_series_before_training(max_epochs):
+    X, y = make_data(n=24)
+    teacher = _fitted_counter(X, y)
+    clf = DistilledClassifier(method="kd", transfer_size=40, max_epochs=max_epochs, **TINY)
+    clf.fit(X, y, teacher=teacher)
+    n_holdout = 50  # at least 50 held-out transfer series measure fidelity
+    # training series once, bank series once: the same whatever the number of epochs
+    assert teacher.n_predicted == len(X) + 40 + n_holdout
+    assert clf.n_transfer_ == 40 and clf.fidelity_on_ == "held-out transfer series"
+    assert 0.0 <= clf.teacher_agreement_ <= 1.0 and clf.teacher_kl_ >= 0.0
+
+
+def test_teacher_fitted_inside_labels_the_bank_and_training_series_stay_out_of_fold():
+    X, y = make_data(n=30)
+    clf = DistilledClassifier(method="kd", transfer_size=20, max_epochs=2, **TINY)
+    clf.fit(X, y, teacher=CountingTeacher())
+    # the teacher kept is the one fitted on every training series; it labelled only the
+    # bank (20 + 50 held out): the training series' soft labels came from fold models
+    assert clf.teacher_.n_predicted == 70
+
+
+def test_unlabelled_series_join_the_transfer_set():
+    X, y = make_data(n=24)
+    X_more, _ = make_data(n=15, seed=3)
+    teacher = _fitted_counter(X, y)
+    clf = DistilledClassifier(method="kd", transfer_size=10, max_epochs=2, **TINY)
+    clf.fit(X, y, teacher=teacher, X_unlabelled=X_more)
+    assert clf.n_transfer_ == 25
+    assert teacher.n_predicted == len(X) + 25 + 50
+
+
+def test_unlabelled_series_of_another_shape_are_refused_before_the_teacher_is_asked():
+    X, y = make_data(n=24)
+    teacher = _fitted_counter(X, y)
+    clf = DistilledClassifier(method="kd", max_epochs=2, **TINY)
+    with pytest.raises(ValueError, match="X_unlabelled series have shape"):
+        clf.fit(X, y, teacher=teacher, X_unlabelled=np.zeros((5, 1, 7)))
+    assert teacher.n_predicted == 0
+
+
+@pytest.mark.parametrize("method", ["kd", "dkd", "tsd"])
+def test_every_logit_method_trains_on_the_transfer_set(method):
+    X, y = make_data(n=24, length=16, n_classes=3)
+    clf = DistilledClassifier(method=method, transfer_size=30, max_epochs=2, **TINY)
+    clf.fit(X, y, teacher=CentroidTeacher())
+    assert clf.n_transfer_ == 30
+    assert all(np.isfinite(v) for k, v in clf.history_[-1].items() if k.startswith("train_"))
+
+
+def test_white_box_signals_are_cached_on_the_transfer_set():
+    X, y = make_data(n=24, length=16)
+    torch.manual_seed(0)
+    teacher = FCNStudent(1, 2, filters=(8, 8, 8)).eval()
+    clf = DistilledClassifier(method="fitnet", transfer_size=20, max_epochs=2, **TINY)
+    clf.fit(X.astype(np.float32), y, teacher=teacher)
+    assert clf.n_transfer_ == 20 and np.isfinite(clf.history_[-1]["train_fitnet"])
+
+
+def test_methods_without_a_teacher_build_no_transfer_set():
+    X, y = make_data(n=24)
+    clf = DistilledClassifier(method="none", max_epochs=2, **TINY).fit(X, y)
+    assert clf.n_transfer_ == 0 and clf.teacher_agreement_ is None and clf.fidelity_on_ is None
+
+
+def test_augmentations_keep_shape_and_are_seeded():
+    X = np.random.default_rng(0).normal(size=(6, 2, 40))
+    for name in AUGMENTATIONS:
+        a = augment(X, name, np.random.default_rng(1))
+        b = augment(X, name, np.random.default_rng(1))
+        assert a.shape == X.shape and np.array_equal(a, b), name
+        assert not np.allclose(a, X), name
+    bank = make_transfer_bank(X, 30, "auto", rng=0)
+    assert np.array_equal(bank, make_transfer_bank(X, 30, "auto", rng=0))
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"transfer_size": -1}, "transfer_size must be"),
+        ({"augmentations": ["mixup", "flip"]}, r"Unknown augmentations \['flip'\]"),
+        ({"optimizer": "lbfgs2"}, "optimizer must be one of"),
+        ({"normalize": "global"}, "normalize must be 'series'"),
+        ({"max_epochs": "long"}, "max_epochs must be an integer >= 1 or 'auto'"),
+        ({"patience": 0}, "patience must be an integer >= 1 or None"),
+    ],
+)
+def test_bad_recipe_settings_fail_before_the_teacher_is_fitted(params, match):
+    X, y = make_data(n=24)
+    teacher = CountingTeacher()
+    with pytest.raises(ValueError, match=match):
+        DistilledClassifier(method="kd", **{**TINY, **params}).fit(X, y, teacher=teacher)
+    assert not hasattr(teacher, "n_predicted")  # never fitted
+
+
+# -- normalisation inside the graph ------------------------------------------------------
+
+
+def test_series_normalisation_is_in_the_graph_of_predict_torchscript_and_onnx(tmp_path):
+    pytest.importorskip("onnxruntime", reason="the onnx extra is part of `make test`")
+    from aeon_kd.deploy import load_student
+
+    X, y = make_data(n=24, length=20)
+    X = 40.0 * X + 7.0  # far from z-normalised
+    clf = DistilledClassifier(method="none", max_epochs=3, **TINY).fit(X, y)
+    assert isinstance(clf.student_, SeriesNormalized)
+    proba = clf.predict_proba(X)
+    # gain and offset per series do not change the prediction
+    np.testing.assert_allclose(clf.predict_proba(0.5 * X - 3.0), proba, atol=1e-4)
+    for fmt, name in (("torchscript", "s.pt"), ("onnx", "s.onnx")):
+        exported = load_student(clf.export(tmp_path / name, format=fmt))
+        np.testing.assert_allclose(
+            exported.predict_proba(X.astype(np.float32)), proba, atol=1e-5, err_msg=fmt
+        )
+
+
+def test_normalize_none_feeds_the_series_as_given():
+    X, y = make_data(n=24)
+    clf = DistilledClassifier(method="none", normalize=None, max_epochs=2, **TINY).fit(X, y)
+    assert isinstance(clf.student_, FCNStudent)
+
+
+# -- validation policy -------------------------------------------------------------------
+
+
+def test_auto_validation_takes_no_labelled_split_and_keeps_the_last_weights():
+    X, y = make_data(n=24)
+    clf = DistilledClassifier(method="kd", max_epochs=4, transfer_size=10, **TINY)
+    clf.fit(X, y, teacher=CentroidTeacher())
+    assert len(clf.history_) == 4  # no early stopping
+    assert "valid_loss" not in clf.history_[-1]
+    assert clf.fidelity_on_ == "held-out transfer series"
+
+
+def test_patience_brings_a_labelled_split_and_early_stopping():
+    X, y = make_data(n=40)
+    clf = DistilledClassifier(method="kd", max_epochs=3, patience=5, transfer_size=0, **TINY)
+    clf.fit(X, y, teacher=CentroidTeacher())
+    assert "valid_loss" in clf.history_[-1] and clf.fidelity_on_ == "validation split"
+
+
+@pytest.mark.parametrize("size", [0.99, 0.5])
+def test_a_split_the_training_set_cannot_spare_is_skipped_with_a_warning(size):
+    X, y = make_data(n=24)
+    X, y = X[:-11], y[:-11]  # 13 series; with 0.5, one class keeps too few
+    if size == 0.5:
+        X, y = np.concatenate([X[y == "c0"], X[y == "c1"][:1]]), np.r_[y[y == "c0"], ["c1"]]
+    clf = DistilledClassifier(method="kd", validation_size=size, max_epochs=2,
+                              transfer_size=0, **TINY)  # fmt: skip
+    with pytest.warns(UserWarning, match="cannot be stratified"):
+        clf.fit(X, y, teacher=CentroidTeacher())
+    assert "valid_loss" not in clf.history_[-1]
+    assert clf.fidelity_on_ == "training series" and clf.teacher_agreement_ is not None
+
+
+# -- budget, optimizer, default student --------------------------------------------------
+
+
+def test_auto_epochs_follow_the_step_budget(monkeypatch):
+    import aeon_kd.classification._distilled as module
+
+    # a budget of 60 steps keeps the test fast; the rule is what is checked
+    monkeypatch.setattr(module, "auto_epochs", lambda n, b: auto_epochs(n, b, steps=60))
+    X, y = make_data(n=24)
+    clf = DistilledClassifier(method="kd", transfer_size=40, **{**TINY, "batch_size": 32})
+    clf.fit(X, y, teacher=CentroidTeacher())
+    # 24 training + 40 transfer series in batches of 32: 2 steps an epoch, 30 epochs
+    assert len(clf.history_) == auto_epochs(24 + 40, 32, steps=60) == 30
+    assert auto_epochs(20, 32) == 1000 and auto_epochs(9000, 32) == 20
+
+
+def test_optimizer_is_a_parameter():
+    X, y = make_data(n=24)
+    clf = DistilledClassifier(method="none", optimizer=torch.optim.SGD,
+                              optimizer_params={"momentum": 0.9}, max_epochs=2, **TINY)
+    clf.fit(X, y)
+    assert np.isfinite(clf.history_[-1]["train_loss"])
+
+
+def test_default_student_is_a_small_lite_network():
+    assert count_parameters(LITEStudent(1, 2)) <= 5000
+    X, y = make_data(n=24, length=30)
+    clf = DistilledClassifier(method="none", max_epochs=1, random_state=0).fit(X, y)
+    assert isinstance(clf.student_.net, LITEStudent) and clf.n_student_params_ <= 5000
