@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["AUGMENTATIONS", "DEFAULT_AUGMENTATIONS", "augment", "make_transfer_bank",
-           "resolve_transfer_size"]  # fmt: skip
+__all__ = ["AUGMENTATIONS", "DEFAULT_AUGMENTATIONS", "augment", "check_augmentations",
+           "make_transfer_bank", "resolve_transfer_size"]  # fmt: skip
+
+#: ``transfer_size="auto"``: this many times the training set, within these bounds
+_AUTO_FACTOR, _AUTO_MIN, _AUTO_MAX = 10, 500, 4000
 
 
 def _smooth_curve(rng, n, length, sigma, knots=4):
@@ -111,7 +114,14 @@ DEFAULT_AUGMENTATIONS = ("mixup", "jitter", "scaling", "time_warp", "window_slic
 
 
 def check_augmentations(augmentations):
-    """The augmentation names as a tuple, or a ValueError naming the unknown ones."""
+    """The augmentation names as a tuple, or a ValueError naming the unknown ones.
+
+    Examples
+    --------
+    >>> from aeon_kd.transfer import check_augmentations
+    >>> check_augmentations("jitter"), check_augmentations("auto")[:2]
+    (('jitter',), ('mixup', 'jitter'))
+    """
     if augmentations == "auto":
         return DEFAULT_AUGMENTATIONS
     if isinstance(augmentations, str):
@@ -191,8 +201,6 @@ def resolve_transfer_size(transfer_size, n_train):
         return int(round(transfer_size * n_train))
     return int(transfer_size)
 
-
-_AUTO_FACTOR, _AUTO_MIN, _AUTO_MAX = 10, 500, 4000
 
 
 def make_transfer_bank(X, size, augmentations=DEFAULT_AUGMENTATIONS, rng=None):

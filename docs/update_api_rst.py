@@ -17,6 +17,7 @@ MODULES = {
     "aeon_kd.teachers": "Teachers",
     "aeon_kd.datasets": "Data sets",
     "aeon_kd.training": "Training",
+    "aeon_kd.transfer": "Transfer set",
     "aeon_kd.deploy": "Deployment",
     "aeon_kd.benchmarking": "Benchmarking",
     "aeon_kd.testing": "Testing",

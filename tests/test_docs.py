@@ -35,6 +35,7 @@ PUBLIC_MODULES = [
     "aeon_kd.classification",
     "aeon_kd.forecasting",
     "aeon_kd.training",
+    "aeon_kd.transfer",
 ]
 #: public names outside an ``__all__``: the command line and the sktime adapter
 EXTRA_NAMES = ["aeon_kd.cli.main", "aeon_kd.sktime.SktimeDistilledClassifier"]

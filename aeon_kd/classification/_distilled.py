@@ -81,8 +81,8 @@ class DistilledClassifier(BaseClassifier):
         Student network: a registry name (see :func:`aeon_kd.list_students`), a
         module (deep-copied for each fit) or a callable
         ``(n_channels, n_classes, **student_params) -> nn.Module``. ``None`` takes the
-        method's default: ``"cnn"`` (FCN-style, 4,434 parameters at one channel and two
-        classes) for most, ``"adatime_cnn"`` (16/32/32, the UNI-KD student) for
+        method's default: ``"lite"`` (LITE-style CNN, 3,679 parameters at one channel and
+        two classes) for most, ``"adatime_cnn"`` (16/32/32, the UNI-KD student) for
         ``"unikd"`` and ``"dann"``; ``"lstm"`` is the MemKD/TSD papers' 1 x 16 student.
     student_params : dict, default=None
         Keyword arguments of the student builder, e.g. ``{"hidden_size": 32}``.
@@ -369,7 +369,8 @@ class DistilledClassifier(BaseClassifier):
         transfer = self._transfer_set(
             adapter, method, X_teacher, train_index, X_unlabelled, seed
         )
-        rows = _training_rows(X_student, y_index, train_index, teacher_outputs, transfer)
+        rows = _training_rows(X_student, X_teacher, y_index, train_index, teacher_outputs,
+                              transfer)  # fmt: skip
         context = FitContext(
             X=rows["X"],
             y=rows["y"],
@@ -378,10 +379,7 @@ class DistilledClassifier(BaseClassifier):
             teacher=adapter,
             teacher_outputs=rows["teacher_outputs"],
             rng=np.random.default_rng(seed),
-            teacher_X=None if X_teacher is None else (
-                X_teacher if transfer is None
-                else np.concatenate([X_teacher, transfer["X_teacher"]])
-            ),
+            teacher_X=rows["teacher_X"],
             X_target=X_target,
             teacher_outputs_target=teacher_outputs_target,
         )
@@ -462,7 +460,8 @@ class DistilledClassifier(BaseClassifier):
         n_holdout = int(min(500, max(50, (n_augmented + n_user) // 10)))
         rng = np.random.default_rng(seed + 1)
         source = X_teacher[train_index]
-        parts = [make_transfer_bank(source, n_augmented + n_holdout, self._augmentations(), rng)]
+        augmentations = check_augmentations(self.augmentations)
+        parts = [make_transfer_bank(source, n_augmented + n_holdout, augmentations, rng)]
         if X_unlabelled is not None:  # as the teacher sees them
             parts.insert(0, X_unlabelled["student" if adapter.fitted_here else "raw"])
         bank_teacher = np.concatenate(parts).astype(np.float32, copy=False)
@@ -474,20 +473,15 @@ class DistilledClassifier(BaseClassifier):
         # logits always: they give the transfer rows a class and measure fidelity
         outputs = adapter.outputs_on_new(bank_teacher, method.teacher_signals | {"logits"})
         _check_teacher_outputs(outputs, adapter)
-        bank_student = bank_teacher
-        if bank_teacher.shape[2] != (self.resample_length or bank_teacher.shape[2]):
-            bank_student = self._student_input(bank_teacher)
+        bank_student = self._student_input(bank_teacher)  # resampled where the student is
         keep = len(bank_teacher) - n_holdout  # the last series are held out
         return {
             "X_student": bank_student[:keep],
             "X_teacher": bank_teacher[:keep],
             "outputs": {k: v[:keep] for k, v in outputs.items()},
             "holdout_X": bank_student[keep:],
-            "holdout_logits": outputs["logits"][keep:] if "logits" in outputs else None,
+            "holdout_logits": outputs["logits"][keep:],
         }
-
-    def _augmentations(self):
-        return check_augmentations(self.augmentations)
 
     def _preprocess_collection(self, X, store_metadata=True, name="X"):
         # before aeon's checks, which fail inside numpy on empty input and word NaN,
@@ -670,10 +664,10 @@ class DistilledClassifier(BaseClassifier):
                 f"resample_length must be None or an integer >= 2, got {self.resample_length!r}."
             )
 
-    def _as_collection(self, X):
+    def _as_collection(self, X, name="X_target"):
         """A user's collection as aeon's numpy3D, checked like ``X`` in ``fit``."""
-        X = self._preprocess_collection(X, store_metadata=False, name="X_target")
-        _check_finite(X, "X_target")
+        X = self._preprocess_collection(X, store_metadata=False, name=name)
+        _check_finite(X, name)
         return X
 
     def _target_input(self, X_target, X, method):
@@ -724,12 +718,7 @@ class DistilledClassifier(BaseClassifier):
                 stacklevel=4,
             )
             return None
-        if isinstance(X_unlabelled, np.ndarray) and X_unlabelled.ndim >= 2 and len(
-            X_unlabelled
-        ) == 0:
-            raise ValueError("X_unlabelled holds no series; pass None or at least one series.")
-        raw = self._preprocess_collection(X_unlabelled, store_metadata=False, name="X_unlabelled")
-        _check_finite(raw, "X_unlabelled")
+        raw = self._as_collection(X_unlabelled, "X_unlabelled")  # empty or non-finite: refused
         if raw.shape[1:] != X.shape[1:]:
             raise ValueError(
                 f"X_unlabelled series have shape {raw.shape[1:]} (channels, length) but X "
@@ -777,7 +766,7 @@ class DistilledClassifier(BaseClassifier):
         self.teacher_agreement_ = self.teacher_kl_ = None
         if teacher_logits is None:
             return
-        if transfer is not None and transfer["holdout_logits"] is not None:
+        if transfer is not None:
             X_held, logits, where = (transfer["holdout_X"], transfer["holdout_logits"],
                                      "held-out transfer series")  # fmt: skip
         elif len(valid_index):
@@ -1013,16 +1002,16 @@ def _fidelity(student_proba, teacher_logits):
 
 
 def _check_teacher_outputs(outputs, adapter):
+    who = type(adapter.estimator).__name__
     for name, value in outputs.items():
-        if not np.all(np.isfinite(value)):
-            raise ValueError(
-                f"The teacher {type(adapter.estimator).__name__} returned non-finite "
-                f"{name} (NaN or inf) on the transfer set. Check the teacher on augmented "
-                "series, or set transfer_size=0."
-            )
+        check_finite(
+            value, f"The teacher {who}'s {name} on the transfer set",
+            impute="Check the teacher on augmented series, or set transfer_size=0.",
+            rescale="Check the teacher on augmented series.",
+        )  # fmt: skip
 
 
-def _training_rows(X_student, y_index, train_index, teacher_outputs, transfer):
+def _training_rows(X_student, X_teacher, y_index, train_index, teacher_outputs, transfer):
     """Training series followed by the transfer set, with their teacher outputs.
 
     Transfer rows are unlabelled: their ``y`` is the teacher's top class (for methods
@@ -1031,7 +1020,8 @@ def _training_rows(X_student, y_index, train_index, teacher_outputs, transfer):
     """
     n = len(X_student)
     base = {"X": X_student, "y": y_index, "train_index": np.asarray(train_index),
-            "teacher_outputs": teacher_outputs, "labelled": np.ones(n, dtype=bool)}  # fmt: skip
+            "teacher_outputs": teacher_outputs, "teacher_X": X_teacher,
+        "labelled": np.ones(n, dtype=bool)}  # fmt: skip
     if transfer is None:
         return base
     bank = transfer["X_student"]
@@ -1043,5 +1033,6 @@ def _training_rows(X_student, y_index, train_index, teacher_outputs, transfer):
         "train_index": np.concatenate([train_index, n + np.arange(len(bank))]),
         "teacher_outputs": {k: np.concatenate([v, outputs[k]]) for k, v in
                             teacher_outputs.items()},  # fmt: skip
+        "teacher_X": np.concatenate([X_teacher, transfer["X_teacher"]]),
         "labelled": np.concatenate([np.ones(n, dtype=bool), np.zeros(len(bank), dtype=bool)]),
     }

@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from aeon_kd.students._networks import _BatchNorm1d
+from aeon_kd.students._networks import _BatchNorm1d, _PooledConvNet, check_positive_ints
 from aeon_kd.students._signals import available_signals, signals_of
 
 __all__ = ["LITEStudent", "SeriesNormalized", "NORMALIZATIONS"]
@@ -92,7 +92,34 @@ def _custom_filters(n_channels):
     return bank.repeat(n_channels, 1, 1)  # one set per input channel (grouped conv)
 
 
-class LITEStudent(nn.Module):
+class _MultiplexedFirstLayer(nn.Module):
+    """LITE's first layer: parallel kernels beside fixed filters, batch norm, ReLU."""
+
+    def __init__(self, n_channels, filters, kernel_sizes, custom_filters):
+        super().__init__()
+        # explicit symmetric padding: ONNX runtimes refuse "same" with dilation
+        self.branches = nn.ModuleList(
+            nn.Conv1d(n_channels, filters, k, padding=k // 2, bias=False) for k in kernel_sizes
+        )
+        self.n_channels = n_channels
+        self.n_maps = filters * len(kernel_sizes)
+        if custom_filters:
+            self.register_buffer("fixed", _custom_filters(n_channels))
+            self.n_maps += self.fixed.shape[0]
+        else:
+            self.fixed = None
+        self.norm = _BatchNorm1d(self.n_maps)
+
+    def forward(self, x):
+        """Maps ``(batch, n_maps, time)``."""
+        maps = [branch(x) for branch in self.branches]
+        if self.fixed is not None:
+            maps.append(F.conv1d(x, self.fixed, padding=self.fixed.shape[2] // 2,
+                                 groups=self.n_channels))  # fmt: skip
+        return F.relu(self.norm(torch.cat(maps, dim=1)))
+
+
+class LITEStudent(_PooledConvNet):
     """A small LITE-style convolutional network (Ismail-Fawaz et al., 2024).
 
     A first layer of ``len(kernel_sizes)`` parallel convolutions with ``filters``
@@ -148,10 +175,7 @@ class LITEStudent(nn.Module):
         custom_filters=True,
     ):
         super().__init__()
-        for name, value in (("filters", filters), ("width", width),
-                            ("kernel_size", kernel_size)):  # fmt: skip
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be an integer >= 1, got {value!r}.")
+        check_positive_ints(filters=filters, width=width, kernel_size=kernel_size)
         kernel_sizes, dilations = tuple(kernel_sizes), tuple(dilations)
         if not kernel_sizes or not dilations:
             raise ValueError("kernel_sizes and dilations must each hold at least one value.")
@@ -160,20 +184,9 @@ class LITEStudent(nn.Module):
                 f"kernel_sizes {kernel_sizes} and kernel_size {kernel_size} must be odd, so "
                 "the maps keep the input length with symmetric padding."
             )
-        # explicit symmetric padding: ONNX runtimes refuse "same" with dilation
-        self.branches = nn.ModuleList(
-            nn.Conv1d(n_channels, filters, k, padding=k // 2, bias=False) for k in kernel_sizes
-        )
-        n_maps = filters * len(kernel_sizes)
-        self.n_channels = n_channels
-        if custom_filters:
-            self.register_buffer("fixed", _custom_filters(n_channels))
-            n_maps += self.fixed.shape[0]
-        else:
-            self.fixed = None
-        self.first_norm = _BatchNorm1d(n_maps)
-        layers, channels = [], n_maps
-        for dilation in dilations:
+        first = _MultiplexedFirstLayer(n_channels, filters, kernel_sizes, custom_filters)
+        layers, channels = [first], first.n_maps
+        for dilation in dilations:  # depthwise-separable, dilation growing
             layers += [
                 nn.Conv1d(channels, channels, kernel_size, padding=dilation * (kernel_size // 2),
                           dilation=dilation, groups=channels, bias=False),  # fmt: skip
@@ -184,21 +197,3 @@ class LITEStudent(nn.Module):
             channels = width
         self.body = nn.Sequential(*layers)
         self.head = nn.Linear(width, n_outputs)
-
-    def _maps(self, x):
-        maps = [branch(x) for branch in self.branches]
-        if self.fixed is not None:
-            maps.append(F.conv1d(x, self.fixed, padding=self.fixed.shape[2] // 2,
-                                 groups=self.n_channels))  # fmt: skip
-        return self.body(F.relu(self.first_norm(torch.cat(maps, dim=1))))
-
-    def forward_signals(self, x):
-        """Return logits, per-step maps ``(batch, time, width)`` and pooled features."""
-        maps = self._maps(x)
-        features = maps.mean(dim=2)
-        return {"logits": self.head(features), "hidden": maps.transpose(1, 2),
-                "features": features}  # fmt: skip
-
-    def forward(self, x):
-        """Return logits of shape ``(batch, n_outputs)``."""
-        return self.head(self._maps(x).mean(dim=2))

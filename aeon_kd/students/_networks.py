@@ -106,6 +106,13 @@ class RecurrentStudent(nn.Module):
         return self.forward_signals(x)["logits"]
 
 
+def check_positive_ints(**values):
+    """Raise a ValueError naming the first value that is not an integer >= 1."""
+    for name, value in values.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be an integer >= 1, got {value!r}.")
+
+
 class _PooledConvNet(nn.Module):
     """A convolutional ``body`` whose maps are averaged over time into a linear ``head``."""
 
@@ -212,9 +219,7 @@ class AdaTimeCNN(_PooledConvNet):
 
     def __init__(self, n_channels, n_outputs, width=16, kernel_size=5, stride=1, dropout=0.5):
         super().__init__()
-        for name, value in (("width", width), ("kernel_size", kernel_size), ("stride", stride)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be an integer >= 1, got {value!r}.")
+        check_positive_ints(width=width, kernel_size=kernel_size, stride=stride)
         if not 0 <= dropout < 1:
             raise ValueError(f"dropout must be in [0, 1), got {dropout!r}.")
 
