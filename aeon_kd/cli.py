@@ -63,6 +63,27 @@ def _epochs(text):
     return value
 
 
+def _positive_int(text):
+    """An integer >= 1, checked while the arguments are parsed (before any work)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}")
+    return value
+
+
+def _positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}")
+    return value
+
+
 def _check_combination(method_name, teacher_name):
     """Refuse, before any training, a method the chosen teacher cannot serve."""
     from aeon_kd import list_methods
@@ -257,10 +278,12 @@ def _parser():
     distill.add_argument("--method", default="kd", help="method name (see 'aeon-kd methods')")
     distill.add_argument("--student", default=None,
                          help="student name (see 'aeon-kd students'); default: the method's")
-    distill.add_argument("--max-epochs", type=int, default=100)
-    distill.add_argument("--teacher-max-epochs", type=int, default=None,
+    distill.add_argument("--max-epochs", type=_epochs, default="auto",
+                         help="epochs of the student; 'auto' (default) is the step budget "
+                         "of the default recipe")
+    distill.add_argument("--teacher-max-epochs", type=_positive_int, default=None,
                          help="epochs of the LSTM teacher (default: its own)")
-    distill.add_argument("--resample-length", type=int, default=None)
+    distill.add_argument("--resample-length", type=_positive_int, default=None)
     distill.add_argument("--random-state", type=int, default=0)
     distill.add_argument("--extract-path", default=None,
                          help="a local archive folder in aeon's .ts layout")
@@ -268,7 +291,7 @@ def _parser():
                          help="write the student to FILE (its folder must exist)")
     distill.add_argument("--format", default="onnx", choices=["onnx", "torchscript"])
     distill.add_argument("--quantize", action="store_true", help="int8 weights at export")
-    distill.add_argument("--budget", type=float, default=0.5,
+    distill.add_argument("--budget", type=_positive_float, default=0.5,
                          help="seconds of timing per model and batch size in the report")
     distill.add_argument("--quiet", action="store_true", help="no per-epoch progress")
     distill.set_defaults(run=_distill)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from sktime.classification.base import BaseClassifier
 
+from aeon_kd._params import TunableMethodMixin
+
 __all__ = ["SktimeDistilledClassifier"]
 
 
-class SktimeDistilledClassifier(BaseClassifier):
+class SktimeDistilledClassifier(TunableMethodMixin, BaseClassifier):
     """sktime classifier that distils a teacher into a compact torch student.
 
     An sktime interface to :class:`aeon_kd.DistilledClassifier`: ``fit`` builds a
@@ -149,6 +151,7 @@ class SktimeDistilledClassifier(BaseClassifier):
         normalize="series",
         transfer_size="auto",
         augmentations="auto",
+        class_weight=None,
         resample_length=None,
         random_state=None,
         device="cpu",
@@ -170,6 +173,7 @@ class SktimeDistilledClassifier(BaseClassifier):
         self.normalize = normalize
         self.transfer_size = transfer_size
         self.augmentations = augmentations
+        self.class_weight = class_weight
         self.resample_length = resample_length
         self.random_state = random_state
         self.device = device

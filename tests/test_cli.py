@@ -73,7 +73,7 @@ def test_distill_prints_the_report_and_exports(tmp_path):
         (["--dataset", "GunPoint", "--method", "timedistill"], "'distill' trains classifiers"),
         (["--dataset", "GunPoint", "--method", "unikd"], "needs unlabelled target-domain"),
         (["--dataset", "GunPoint", "--export", "missing/folder/s.onnx"], "does not exist"),
-        (["--dataset", "GunPoint", "--max-epochs", "0", "--export", "s.onnx"], "max_epochs"),
+        (["--dataset", "GunPoint", "--max-epochs", "0", "--export", "s.onnx"], "--max-epochs"),
     ],
 )
 def test_distill_errors_are_one_line_with_exit_status_2(args, message, tmp_path):

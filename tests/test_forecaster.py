@@ -303,7 +303,7 @@ def test_black_box_teacher_with_feature_only_method_is_explained():
 
 
 def test_classification_student_is_rejected_with_a_hint():
-    with pytest.raises(ValueError, match="forecasting student must return"):
+    with pytest.raises(ValueError, match="'lstm' is a classification student"):
         DistilledForecaster(method="none", student="lstm",
                             **{**SMALL, "student_params": None}).fit(seasonal())
 

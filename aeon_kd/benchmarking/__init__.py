@@ -4,38 +4,24 @@ Needs the ``benchmarks`` extra and tsml-eval (``make setup-harness``); Dask for
 ``backend="dask"`` (the ``dask`` extra).
 """
 
-from aeon_kd.benchmarking._report import (
-    load_results,
-    plot_accuracy_vs_size,
-    plot_critical_difference,
-    plot_teacher_vs_student,
-    summary_table,
-    write_summary,
-)
-from aeon_kd.benchmarking._runner import (
-    DEFAULT_DATASETS,
-    DEFAULT_METHODS,
-    RESULT_FIELDS,
-    TEACHERS,
-    run_benchmark,
-    run_experiment,
-    run_tasks,
-    serialized_bytes,
-)
+from aeon_kd._lazy import lazy_exports
+from aeon_kd.benchmarking._defaults import DEFAULT_DATASETS, DEFAULT_METHODS  # noqa: F401
 
-__all__ = [
-    "DEFAULT_DATASETS",
-    "DEFAULT_METHODS",
-    "RESULT_FIELDS",
-    "TEACHERS",
-    "load_results",
-    "plot_accuracy_vs_size",
-    "plot_critical_difference",
-    "plot_teacher_vs_student",
-    "run_benchmark",
-    "run_experiment",
-    "run_tasks",
-    "serialized_bytes",
-    "summary_table",
-    "write_summary",
-]
+_EXPORTS = {
+    "load_results": "aeon_kd.benchmarking._report",
+    "plot_accuracy_vs_size": "aeon_kd.benchmarking._report",
+    "plot_critical_difference": "aeon_kd.benchmarking._report",
+    "plot_teacher_vs_student": "aeon_kd.benchmarking._report",
+    "summary_table": "aeon_kd.benchmarking._report",
+    "write_summary": "aeon_kd.benchmarking._report",
+    "RESULT_FIELDS": "aeon_kd.benchmarking._runner",
+    "TEACHERS": "aeon_kd.benchmarking._runner",
+    "run_benchmark": "aeon_kd.benchmarking._runner",
+    "run_experiment": "aeon_kd.benchmarking._runner",
+    "run_tasks": "aeon_kd.benchmarking._runner",
+    "serialized_bytes": "aeon_kd.benchmarking._runner",
+}
+
+__all__ = sorted(["DEFAULT_DATASETS", "DEFAULT_METHODS", *_EXPORTS])
+
+__getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)

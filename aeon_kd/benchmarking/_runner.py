@@ -21,6 +21,8 @@ import warnings
 
 import numpy as np
 
+from aeon_kd.benchmarking._defaults import DEFAULT_DATASETS, DEFAULT_METHODS
+from aeon_kd.deploy._export import deployment_facts
 from aeon_kd.deploy._report import serialized_bytes
 
 __all__ = [
@@ -34,17 +36,6 @@ __all__ = [
     "serialized_bytes",
 ]
 
-#: the committed suite: the 30 classification problems of the tuning set
-#: (../shared/DATASETS.md), smallest first (training series x length x channels)
-DEFAULT_DATASETS = (
-    "Chinatown", "ItalyPowerDemand", "ECGFiveDays", "Fungi", "BME", "CBF",
-    "DiatomSizeReduction", "GunPoint", "Coffee", "FaceFour", "ArrowHead", "ECG200",
-    "DistalPhalanxOutlineAgeGroup", "FreezerRegularTrain", "DistalPhalanxOutlineCorrect",
-    "CinCECGTorso", "ECG5000", "ChlorineConcentration", "JapaneseVowels", "CricketX",
-    "FiftyWords", "ACSF1", "AllGestureWiimoteX", "Computers", "Crop",
-    "EOGHorizontalSignal", "ElectricDevices", "EthanolLevel", "FordA", "FordB",
-)  # fmt: skip
-DEFAULT_METHODS = ("none", "kd", "kd-notransfer", "dkd", "tsd", "none@lstm", "kd@lstm")
 
 #: teachers by name: a strong black-box classifier and the white-box LSTM of the
 #: MemKD/TSD papers (for methods that need hidden states)
@@ -384,7 +375,7 @@ def run_experiment(
         agreement = float(np.mean(np.asarray(result.predictions) == predictions[reference]))
         rows.append(_row(
             dataset, resample, model, split, result, role="student", method=method,
-            student=type(clf.student_).__name__ if student is None else student,
+            student=deployment_facts(clf)["student"] if student is None else student,
             teacher=f"teacher-{reference}", agreement=agreement,
             n_params=clf.n_student_params_, n_bytes=serialized_bytes(clf.student_),
             export_bytes=_export_bytes(clf), epochs=len(clf.history_),

@@ -12,13 +12,16 @@ import torch
 from aeon.classification.base import BaseClassifier
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
+from sklearn.utils.class_weight import compute_class_weight
 
 from aeon_kd._checks import check_finite
 from aeon_kd._memory import check_allocation
+from aeon_kd._params import TunableMethodMixin
 from aeon_kd._seeding import seeded_torch
 from aeon_kd.methods import FitContext, resolve_method
 from aeon_kd.students import SeriesNormalized, build_student, count_parameters
 from aeon_kd.students._lite import NORMALIZATIONS
+from aeon_kd.students._registry import check_student
 from aeon_kd.teachers import (
     default_teacher,
     fit_domain_adversarial_teacher,
@@ -26,6 +29,7 @@ from aeon_kd.teachers import (
 )
 from aeon_kd.training import (
     LABELLED_KEY,
+    StudentCollapseWarning,
     TrainingConfig,
     auto_epochs,
     check_training_params,
@@ -34,13 +38,18 @@ from aeon_kd.training import (
 )
 from aeon_kd.transfer import check_augmentations, make_transfer_bank, resolve_transfer_size
 
+#: stacklevel of warnings raised in _fit's helpers: the user's call to fit
+#: (helper, _fit, aeon's fit, its timer, DistilledClassifier.fit, the caller)
+_USER_FRAME = 6
+_DEFAULT_LR = 1e-2
+
 __all__ = ["DistilledClassifier"]
 
 _UNSET = object()
 _PREDICT_BATCH = 512
 
 
-class DistilledClassifier(BaseClassifier):
+class DistilledClassifier(TunableMethodMixin, BaseClassifier):
     """Time-series classifier trained by distilling a teacher into a compact student.
 
     ``fit`` resolves the teacher (a torch network, a fitted skorch net, a fitted or
@@ -134,17 +143,25 @@ class DistilledClassifier(BaseClassifier):
         ``"jitter"``, ``"scaling"``, ``"magnitude_warp"``, ``"time_warp"``,
         ``"window_slice"``); ``"auto"`` is
         :data:`aeon_kd.transfer.DEFAULT_AUGMENTATIONS`.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the task loss on labelled series, as in
+        scikit-learn: ``{label: weight}`` (unnamed classes weigh 1) or ``"balanced"``
+        (``n_series / (n_classes * count)``), for imbalanced problems. The distillation
+        terms are left unweighted: they follow the teacher.
     resample_length : int, default=None
         Resample every series to this length for the student (linear interpolation,
         aeon's ``Resizer``); the papers' protocol uses 100. Teachers see the series as
-        given.
+        given. With it set, ``predict`` takes series of any length too.
     random_state : int, RandomState or None, default=None
         Seeds the split, initialisation, shuffling and default teacher; the same value
         gives identical CPU predictions.
     device : str, default="cpu"
         Torch device for training and prediction, e.g. ``"cuda"``.
     verbose : bool, default=False
-        Print the per-epoch table (with every loss term) and a progress bar.
+        Print the per-epoch table (with every loss term), plus a progress bar on a
+        terminal or in a notebook (a widget with ipywidgets, text without); written
+        to a file or a pipe, only the table's plain lines. Silent by default, as
+        scikit-learn's estimators are (a grid search fits many).
     checkpoint_dir : str, os.PathLike or None, default=None
         Folder (created if missing) where the training state is saved after every
         epoch: student, optimizer, history, early-stopping state and random streams.
@@ -224,7 +241,7 @@ class DistilledClassifier(BaseClassifier):
         student_params=None,
         max_epochs="auto",
         batch_size=32,
-        lr=1e-2,
+        lr=_DEFAULT_LR,
         validation_size="auto",
         patience=None,
         lr_schedule="cosine",
@@ -233,6 +250,7 @@ class DistilledClassifier(BaseClassifier):
         normalize="series",
         transfer_size="auto",
         augmentations="auto",
+        class_weight=None,
         resample_length=None,
         random_state=None,
         device="cpu",
@@ -254,6 +272,7 @@ class DistilledClassifier(BaseClassifier):
         self.normalize = normalize
         self.transfer_size = transfer_size
         self.augmentations = augmentations
+        self.class_weight = class_weight
         self.resample_length = resample_length
         self.random_state = random_state
         self.device = device
@@ -330,6 +349,7 @@ class DistilledClassifier(BaseClassifier):
                 f"Method {method.name!r} is for {sorted(method.tasks)}, not classification."
             )
         y_index = np.searchsorted(self.classes_, y).astype(np.int64)
+        class_weights = self._class_weights(y)  # checked before any teacher work
         X_student = self._student_input(X)
         X_target = self._target_input(
             getattr(self, "_DistilledClassifier__fit_target", None), X, method
@@ -394,6 +414,7 @@ class DistilledClassifier(BaseClassifier):
                 self.student_params,
                 X_student.shape[1],
                 self.n_classes_,
+                "classification",
             )
             if self.normalize == "series":
                 student = SeriesNormalized(student)
@@ -409,7 +430,7 @@ class DistilledClassifier(BaseClassifier):
                 valid_index=valid_index,
                 per_row=per_row,
                 auxiliary=auxiliary,
-                config=self._training_config(len(rows["train_index"]), seed),
+                config=self._training_config(len(rows["train_index"]), seed, class_weights),
                 online_teacher=adapter if getattr(adapter, "kind", "") == "white-box" else None,
                 target=None
                 if X_target is None
@@ -424,10 +445,52 @@ class DistilledClassifier(BaseClassifier):
         self.n_transfer_ = 0 if transfer is None else len(transfer["X_student"])
         self.teacher_ = None if adapter is None else adapter.estimator
         self._teacher_input_shape = None if X_teacher is None else tuple(X_teacher.shape[1:])
+        self._warn_if_collapsed(X_student[train_index], y_index[train_index])
         self._measure_fidelity(X_student, teacher_outputs.get("logits"), valid_index, transfer)
         return self
 
-    def _training_config(self, n_rows, seed):
+    def _warn_if_collapsed(self, X_train, y_train):
+        """Warn when the student ends no better than the majority class on its series.
+
+        A finite but exploding loss (lr far too high) leaves one-hot probabilities of
+        one class; the divergence check cannot see it, this can.
+        """
+        counts = np.bincount(y_train, minlength=self.n_classes_)
+        majority = counts.max() / len(y_train)
+        if majority >= 1.0:
+            return  # one class only: predicting it is right
+        predicted = self._student_proba(X_train).argmax(axis=1)
+        accuracy = float(np.mean(predicted == y_train))
+        if accuracy > majority + 1e-9:
+            return
+        n_predicted = len(np.unique(predicted))
+        losses = [epoch.get("train_loss") for epoch in self.history_]
+        first, last = (losses[0], losses[-1]) if losses else (None, None)
+        trend = "" if None in (first, last) else (
+            f" (its training loss went from {first:.3g} to {last:.3g} in {len(losses)} "
+            "epochs)"
+        )
+        if self.lr > _DEFAULT_LR:
+            lr_advice = f"lr={self.lr!r} is above the default {_DEFAULT_LR}: lower it"
+        else:
+            lr_advice = f"lr={self.lr!r} may still be too high for this student: try a tenth"
+        length_advice = f"train longer (max_epochs={self.max_epochs!r})"
+        fell = bool(trend) and last < 0.9 * first
+        if fell and self.lr <= _DEFAULT_LR:  # it was learning, and stopped too soon
+            advice = f"{length_advice.capitalize()}; otherwise {lr_advice}"
+        else:  # a large step size, or a loss that did not fall
+            advice = f"The learning rate is the first suspect: {lr_advice}; otherwise " \
+                f"{length_advice}"
+        warnings.warn(
+            f"The student ended no better than predicting the majority class on its "
+            f"{len(y_train)} training series (accuracy {accuracy:.3f}, majority share "
+            f"{majority:.3f}; it predicts {n_predicted} of {self.n_classes_} classes): it "
+            f"learnt nothing{trend}. {advice}, or check the series' scale.",
+            StudentCollapseWarning,
+            stacklevel=_USER_FRAME,
+        )
+
+    def _training_config(self, n_rows, seed, class_weights=None):
         optimizer = resolve_optimizer(self.optimizer)
         params = self.optimizer_params
         if params is None:
@@ -436,6 +499,7 @@ class DistilledClassifier(BaseClassifier):
         if max_epochs == "auto":
             max_epochs = auto_epochs(n_rows, self.batch_size)
         return TrainingConfig(
+            class_weight=class_weights,
             max_epochs=max_epochs,
             batch_size=self.batch_size,
             lr=self.lr,
@@ -448,6 +512,32 @@ class DistilledClassifier(BaseClassifier):
             optimizer=optimizer,
             optimizer_params=dict(params),
         )
+
+    def _class_weights(self, y):
+        """``class_weight`` as one weight per class of ``classes_``, or None."""
+        if self.class_weight is None:
+            return None
+        if isinstance(self.class_weight, str) and self.class_weight == "balanced":
+            weights = compute_class_weight("balanced", classes=self.classes_, y=y)
+        elif isinstance(self.class_weight, dict):
+            unknown = [k for k in self.class_weight if k not in set(self.classes_.tolist())]
+            if unknown:
+                raise ValueError(
+                    f"class_weight names {unknown}, which are not classes of y "
+                    f"({self.classes_.tolist()})."
+                )
+            weights = [float(self.class_weight.get(c, 1.0)) for c in self.classes_.tolist()]
+        else:
+            raise ValueError(
+                "class_weight must be None, 'balanced' or a dict {label: weight}, got "
+                f"{self.class_weight!r}."
+            )
+        weights = np.asarray(weights, dtype=np.float64)
+        if not (np.all(np.isfinite(weights)) and np.all(weights >= 0) and weights.sum() > 0):
+            raise ValueError(
+                f"class_weight must give finite weights >= 0, not all 0; got {weights.tolist()}."
+            )
+        return weights.tolist()
 
     def _transfer_set(self, adapter, method, X_teacher, train_index, X_unlabelled, seed):
         """The transfer set, labelled by the teacher once; None when it is not used."""
@@ -471,8 +561,14 @@ class DistilledClassifier(BaseClassifier):
             "Lower transfer_size, or pass fewer X_unlabelled series",
         )
         # logits always: they give the transfer rows a class and measure fidelity
-        outputs = adapter.outputs_on_new(bank_teacher, method.teacher_signals | {"logits"})
-        _check_teacher_outputs(outputs, adapter)
+        try:
+            outputs = adapter.outputs_on_new(bank_teacher, method.teacher_signals | {"logits"})
+        except ValueError as err:  # the adapter names the teacher; say where it happened
+            raise ValueError(
+                f"{err} This happened on the transfer set (augmented training series"
+                f"{' and X_unlabelled' if n_user else ''}); transfer_size=0 and no "
+                "X_unlabelled train without one."
+            ) from err
         bank_student = self._student_input(bank_teacher)  # resampled where the student is
         keep = len(bank_teacher) - n_holdout  # the last series are held out
         return {
@@ -499,6 +595,8 @@ class DistilledClassifier(BaseClassifier):
                     f"{n_channels}: give series with the channels seen in fit, in the same "
                     "order (a 2D X is read as (n_cases, n_timepoints), one channel)."
                 )
+            if self.resample_length is not None:
+                return  # any length: _student_input resizes it, as the ONNX file does
             if X.shape[2] != length:
                 raise ValueError(
                     f"X series have length {X.shape[2]} but the classifier was fitted on "
@@ -520,6 +618,39 @@ class DistilledClassifier(BaseClassifier):
 
     def _predict(self, X):
         return self.classes_[np.argmax(self._predict_proba(X), axis=1)]
+
+    def predict_log_proba(self, X):
+        """Log-probabilities of the classes, from the student's log-softmax.
+
+        Computed in log space, so a class the student all but rules out gets a large
+        negative number rather than ``log(0) = -inf``.
+
+        Parameters
+        ----------
+        X : np.ndarray or list
+            Series as in :meth:`predict_proba`.
+
+        Returns
+        -------
+        np.ndarray of shape (n_cases, n_classes)
+            Columns in ``classes_`` order; ``np.exp`` of it is :meth:`predict_proba`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from aeon.datasets import load_italy_power_demand
+        >>> from aeon_kd import DistilledClassifier
+        >>> X, y = load_italy_power_demand(split="train")
+        >>> clf = DistilledClassifier(method="none", max_epochs=2, random_state=0).fit(X, y)
+        >>> log_p = clf.predict_log_proba(X[:3])
+        >>> log_p.shape, bool(np.allclose(np.exp(log_p), clf.predict_proba(X[:3])))
+        ((3, 2), True)
+        """
+        self._check_is_fitted()
+        X = self._preprocess_collection(X, store_metadata=False)
+        self._check_shape(X)
+        _check_finite(X, "X")
+        return self._student_proba(self._student_input(X), log=True)
 
     # -- deployment -----------------------------------------------------------------
 
@@ -644,6 +775,7 @@ class DistilledClassifier(BaseClassifier):
 
     def _check_params(self):
         check_training_params(self)
+        check_student(self.student, "classification")
         resolve_optimizer(self.optimizer)
         if self.optimizer_params is not None and not isinstance(self.optimizer_params, dict):
             raise ValueError(
@@ -752,7 +884,7 @@ class DistilledClassifier(BaseClassifier):
                 "series): training on every series without one, and the last weights are "
                 "kept. Lower validation_size, or set it to 0 to silence this.",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=_USER_FRAME,
             )
             return rows, rows[:0]
         train, valid = train_test_split(
@@ -779,13 +911,14 @@ class DistilledClassifier(BaseClassifier):
         )
         self.fidelity_on_ = where
 
-    def _student_proba(self, X_student):
+    def _student_proba(self, X_student, log=False):
         device = next(self.student_.parameters()).device
+        normalise = torch.log_softmax if log else torch.softmax
         parts = []
         with torch.no_grad():
             for start in range(0, len(X_student), _PREDICT_BATCH):
                 batch = torch.from_numpy(X_student[start : start + _PREDICT_BATCH]).to(device)
-                parts.append(torch.softmax(self.student_(batch), dim=1).cpu().numpy())
+                parts.append(normalise(self.student_(batch), dim=1).cpu().numpy())
         proba = np.concatenate(parts).astype(np.float64)
         if not np.all(np.isfinite(proba)):
             raise ValueError(
@@ -999,16 +1132,6 @@ def _fidelity(student_proba, teacher_logits):
     agreement = float(np.mean(student_p.argmax(1) == teacher_p.argmax(1)))
     kl = np.sum(teacher_p * (np.log(np.clip(teacher_p, 1e-12, None)) - np.log(student_p)), 1)
     return agreement, float(np.mean(kl))
-
-
-def _check_teacher_outputs(outputs, adapter):
-    who = type(adapter.estimator).__name__
-    for name, value in outputs.items():
-        check_finite(
-            value, f"The teacher {who}'s {name} on the transfer set",
-            impute="Check the teacher on augmented series, or set transfer_size=0.",
-            rescale="Check the teacher on augmented series.",
-        )  # fmt: skip
 
 
 def _training_rows(X_student, X_teacher, y_index, train_index, teacher_outputs, transfer):

@@ -576,7 +576,7 @@ def evaluate_forecaster(forecaster, series, window, horizon, stride=1, batch_siz
         if n_windows > 100:
             from tqdm.auto import tqdm
 
-            starts = tqdm(starts, desc="windows", unit="window")
+            starts = tqdm(starts, desc="windows", unit="window", disable=None)  # off in a log
         for i in starts:
             # a writable copy: the windows are read-only views, and a forecaster may edit input
             pred = np.asarray(

@@ -306,7 +306,13 @@ def export_student(
     metadata = {**metadata, "format": format, "quantized": bool(quantize)}
     metadata.setdefault("input_name", "series")
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:  # written beside the target, then renamed: a failed export leaves nothing
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:  # name the user's path, not the temporary file's
+        raise type(err)(
+            err.errno, f"Cannot write {str(path)!r} ({err.strerror}): choose a folder you "
+            "can write to"
+        ) from None
     os.close(fd)
     try:
         dynamic = dynamic_length
@@ -324,11 +330,19 @@ def export_student(
             if kept == dynamic:
                 break
             dynamic = False  # the length could not stay free: export again with it fixed
+        # mkstemp creates the file 0600; an exported model gets the user's usual mode
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
     return path
+
+
+def _umask():
+    mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
+    os.umask(mask)
+    return mask
 
 
 def _to_label(value):
@@ -349,13 +363,20 @@ def deployment_facts(estimator):
     if student is None:
         student = method.default_student
     elif not isinstance(student, str):
-        student = type(estimator.student_).__name__
+        module = estimator.student_
+        student = type(getattr(module, "net", module) if _is_wrapper(module) else module).__name__
     return {
         "method": getattr(method, "name", type(method).__name__),
         "student": student,
         "n_student_params": int(estimator.n_student_params_),
         "aeon_kd_version": aeon_kd.__version__,
     }
+
+
+def _is_wrapper(module):
+    from aeon_kd.students import SeriesNormalized
+
+    return isinstance(module, SeriesNormalized)
 
 
 def labels_metadata(classes):

@@ -311,15 +311,20 @@ class DistillationReport:
         lines = [line(header), *(line(r) for r in body)]
         if self.teacher is not None:
             parts = []
-            for key, label in (
-                ("bytes", "smaller on disk"),
-                ("parameters", "fewer parameters"),
-                ("macs", "fewer MACs"),
-                ("latency_batch1", "faster at batch 1"),
-                ("latency_batch256", "faster at batch 256"),
+            for key, better, worse in (
+                ("bytes", "smaller on disk", "larger on disk"),
+                ("parameters", "fewer parameters", "more parameters"),
+                ("macs", "fewer MACs", "more MACs"),
+                ("latency_batch1", "faster at batch 1", "slower at batch 1"),
+                ("latency_batch256", "faster at batch 256", "slower at batch 256"),
             ):
-                if self.compression[key] is not None:
-                    parts.append(f"{self.compression[key]:.1f}x {label}")
+                ratio = self.compression[key]
+                if ratio is None or ratio <= 0:
+                    continue
+                # a ratio under 1 is said the other way round: "1.3x slower", never
+                # "0.8x faster"
+                parts.append(f"{ratio:.1f}x {better}" if ratio >= 1 else
+                             f"{1 / ratio:.1f}x {worse}")  # fmt: skip
             lines.append("compression: " + ", ".join(parts))
         for key, value in self.extra.items():
             lines.append(f"{key}: {value}")

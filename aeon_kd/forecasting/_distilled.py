@@ -9,6 +9,7 @@ method. The student emits the whole horizon in one forward pass.
 from __future__ import annotations
 
 import inspect
+import warnings
 
 import numpy as np
 import torch
@@ -23,9 +24,11 @@ from torch import nn
 
 from aeon_kd._checks import FLOAT32_MAX, check_finite
 from aeon_kd._memory import check_allocation
+from aeon_kd._params import TunableMethodMixin
 from aeon_kd._seeding import seeded_torch
 from aeon_kd.methods import FitContext, resolve_method
 from aeon_kd.students import build_student, count_parameters
+from aeon_kd.students._registry import check_student
 from aeon_kd.teachers._forecasting import resolve_forecast_teacher
 from aeon_kd.training import TrainingConfig, check_training_params, train_student
 
@@ -38,6 +41,7 @@ _MAX_FIT_MAGNITUDE = 1e18
 
 
 class DistilledForecaster(
+    TunableMethodMixin,
     SeriesToSeriesForecastingMixin,
     DirectForecastingMixin,
     IterativeForecastingMixin,
@@ -101,7 +105,8 @@ class DistilledForecaster(
     device : str, default="cpu"
         Torch device of the student (and of a built-in teacher).
     verbose : bool, default=False
-        Progress bars for training and for a black-box teacher's forecasts.
+        The per-epoch table, plus progress bars for training and for a black-box
+        teacher's forecasts on a terminal or in a notebook (plain lines in a log).
     checkpoint_dir : str, os.PathLike or None, default=None
         Folder (created if missing) where the training state is saved after every
         epoch: student, optimizer, history, early-stopping state and random streams.
@@ -299,7 +304,7 @@ class DistilledForecaster(
 
         with seeded_torch(seed):
             student = build_student(
-                self.student, self._student_params(), X.shape[1], self.horizon
+                self.student, self._student_params(), X.shape[1], self.horizon, "forecasting"
             )
             _check_student_output(student, X, self.horizon)
             context.student = student
@@ -547,9 +552,9 @@ class DistilledForecaster(
             return params
         from aeon_kd.students._registry import _STUDENTS
 
-        builder = _STUDENTS[self.student][0] if isinstance(self.student, str) else self.student
         if isinstance(self.student, str) and self.student not in _STUDENTS:
             return params  # build_student names the valid students
+        builder = _STUDENTS[self.student][0] if isinstance(self.student, str) else self.student
         try:
             takes_window = "window" in inspect.signature(builder).parameters
         except (TypeError, ValueError):
@@ -560,26 +565,35 @@ class DistilledForecaster(
 
     def _check_params(self):
         check_training_params(self, integers=("window", "horizon", "stride"))
+        check_student(self.student, "forecasting")
 
     def _windows(self, y):
         """Training and validation windows, split at a border with no overlap."""
         n_timepoints = y.shape[1]
         w, h = int(self.window), int(self.horizon)
         n_valid_points = int(np.ceil(self.validation_size * n_timepoints))
-        border = n_timepoints - n_valid_points
         need_train = w + h
-        if border < need_train or (n_valid_points and n_valid_points < h):
-            tail = (
-                f" plus a validation tail of at least horizon={h} steps (validation_size="
-                f"{self.validation_size} holds out {n_valid_points})"
-                if self.validation_size
-                else ""
+        if n_valid_points and (
+            n_timepoints - n_valid_points < need_train or n_valid_points < h
+        ):
+            # as the classifier does with a split it cannot make: say so, train on all
+            warnings.warn(
+                f"validation_size={self.validation_size!r} holds out {n_valid_points} of "
+                f"{n_timepoints} time points, but a validation tail needs at least "
+                f"horizon={h} points and must leave window + horizon = {need_train} for "
+                "training: training on the whole series without one (early stopping "
+                "watches the training loss). Lower validation_size, or set it to 0 to "
+                "silence this.",
+                UserWarning,
+                stacklevel=4,
             )
-            minimum = need_train + (max(h, 1) if self.validation_size else 0)
+            n_valid_points = 0
+        border = n_timepoints - n_valid_points
+        if border < need_train:
             raise ValueError(
                 f"y has {n_timepoints} time points, too few for window={w} and horizon={h}: "
-                f"one training window needs window + horizon = {need_train} points{tail}, "
-                f"at least {minimum} in all. Use a longer series or a smaller window/horizon."
+                f"one training window needs window + horizon = {need_train} points. Use a "
+                "longer series or a smaller window/horizon."
                 + (
                     f" (y was read as {y.shape[0]} channels of {n_timepoints} time points: "
                     "for (n_timepoints, n_channels) data pass axis=0.)"

@@ -16,7 +16,7 @@ __all__ = ["list_students", "register_student", "build_student"]
 _STUDENTS: dict = {}
 
 
-def register_student(name, builder, description=""):
+def register_student(name, builder, description="", task=None):
     """Register a student under ``name``.
 
     Parameters
@@ -27,6 +27,9 @@ def register_student(name, builder, description=""):
         ``builder(n_channels, n_outputs, **student_params) -> torch.nn.Module``.
     description : str, default=""
         One line shown by :func:`list_students`.
+    task : {"classification", "forecasting"} or None, default=None
+        The one task the student is built for (an estimator of the other task refuses
+        it by name); None: any.
 
     Examples
     --------
@@ -38,7 +41,9 @@ def register_student(name, builder, description=""):
     >>> "my_linear" in list_students()
     True
     """
-    _STUDENTS[name] = (builder, description)
+    if task not in (None, "classification", "forecasting"):
+        raise ValueError(f"task must be None, 'classification' or 'forecasting', got {task!r}.")
+    _STUDENTS[name] = (builder, description, task)
 
 
 def list_students():
@@ -70,18 +75,29 @@ def _gru(n_channels, n_outputs, hidden_size=16, num_layers=1, dropout=0.0, bidir
     )
 
 
-register_student("lstm", _lstm, "LSTM, 1 layer x 16 units (the MemKD/TSD student)")
-register_student("gru", _gru, "GRU, 1 layer x 16 units")
-register_student("cnn", FCNStudent, "FCN-style CNN, 16/32/16 filters, global average pooling")
+register_student(
+    "lstm", _lstm, "LSTM, 1 layer x 16 units (the MemKD/TSD student)", "classification"
+)
+register_student("gru", _gru, "GRU, 1 layer x 16 units", "classification")
+register_student(
+    "cnn", FCNStudent, "FCN-style CNN, 16/32/16 filters, global average pooling",
+    "classification",
+)
 register_student(
     "lite", LITEStudent,
     "LITE-style CNN: multiplexed, fixed and depthwise-separable dilated filters",
+    "classification",
 )
 register_student(
-    "adatime_cnn", AdaTimeCNN, "AdaTime CNN, 16/32/32 filters (UNI-KD's student; width=64: teacher)"
+    "adatime_cnn", AdaTimeCNN,
+    "AdaTime CNN, 16/32/32 filters (UNI-KD's student; width=64: teacher)", "classification",
 )
-register_student("dmlp", _dmlp, "forecasting: decomposition MLP, TimeDistill's student")
-register_student("mlp", _mlp, "forecasting: two-layer MLP, no decomposition")
+register_student(
+    "dmlp", _dmlp, "forecasting: decomposition MLP, TimeDistill's student", "forecasting"
+)
+register_student(
+    "mlp", _mlp, "forecasting: two-layer MLP, no decomposition", "forecasting"
+)
 
 
 def _params_of(builder):
@@ -95,7 +111,47 @@ def _params_of(builder):
     return names, accepts_any
 
 
-def build_student(student, student_params, n_channels, n_outputs):
+def check_student(student, task=None):
+    """Refuse an unknown student name, or one built for the other task, before any work.
+
+    Parameters
+    ----------
+    student : object
+        The estimator's ``student``; only names are checked (modules and callables are
+        checked when they are built).
+    task : {"classification", "forecasting"} or None, default=None
+
+    Raises
+    ------
+    ValueError
+        Naming the student, its task and the names that fit.
+
+    Examples
+    --------
+    >>> from aeon_kd.students._registry import check_student
+    >>> check_student("lite", "classification")
+    >>> check_student("dmlp", "classification")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: student 'dmlp' is a forecasting student and cannot be trained for ...
+    """
+    if not isinstance(student, str):
+        return
+    if student not in _STUDENTS:
+        raise ValueError(
+            f"Unknown student {student!r}. Valid names: {sorted(_STUDENTS)}; a torch "
+            "nn.Module or a callable (n_channels, n_outputs, **params) works too."
+        )
+    student_task = _STUDENTS[student][2]
+    if task is not None and student_task not in (None, task):
+        fitting = sorted(n for n, entry in _STUDENTS.items() if entry[2] in (None, task))
+        raise ValueError(
+            f"student {student!r} is a {student_task} student and cannot be trained for "
+            f"{task}; {task} students: {fitting} (or a torch nn.Module / a callable)."
+        )
+
+
+def build_student(student, student_params, n_channels, n_outputs, task=None):
     """Return a fresh torch module for ``student``.
 
     ``student`` is a registry name, a ``torch.nn.Module`` instance (deep-copied, so the
@@ -112,6 +168,9 @@ def build_student(student, student_params, n_channels, n_outputs):
         Channels of the input series.
     n_outputs : int
         Classes, or forecast values.
+    task : {"classification", "forecasting"} or None, default=None
+        The estimator's task: a registered student of the other task is refused by
+        name, with the names that fit.
 
     Returns
     -------
@@ -157,11 +216,7 @@ def build_student(student, student_params, n_channels, n_outputs):
             )
         return copy.deepcopy(student)
     if isinstance(student, str):
-        if student not in _STUDENTS:
-            raise ValueError(
-                f"Unknown student {student!r}. Valid names: {sorted(_STUDENTS)}; a torch "
-                "nn.Module or a callable (n_channels, n_outputs, **params) works too."
-            )
+        check_student(student, task)
         builder = _STUDENTS[student][0]
         label = f"student {student!r}"
     elif callable(student):

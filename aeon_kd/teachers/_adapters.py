@@ -23,10 +23,11 @@ import numpy as np
 import torch
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from aeon_kd._warnings import dependency_warnings_silenced
 from aeon_kd.students._signals import available_signals, eval_mode, signals_of
 from aeon_kd.teachers._default import RecurrentTeacher
 
@@ -42,6 +43,53 @@ __all__ = [
 TEACHER_BATCH_SIZE = 1024
 #: floor for probabilities before the log, so log(0) never enters a loss
 _PROBA_FLOOR = 1e-7
+
+
+def _teacher_name(estimator):
+    return type(_unwrap(estimator)).__name__
+
+
+def _check_teacher_values(values, who, signal):
+    """Refuse NaN or infinite teacher outputs when they are computed, naming the teacher.
+
+    Left in, they surfaced later as the student's distillation loss diverging, with
+    advice about the student's learning rate.
+    """
+    finite = torch.isfinite(values) if isinstance(values, torch.Tensor) else np.isfinite(values)
+    if bool(finite.all()):
+        return
+    n_bad = int((~finite).sum())
+    raise ValueError(
+        f"The teacher {who} returned {n_bad} NaN or infinite value(s) in its {signal} "
+        "(a teacher must give finite outputs for every series): check it on a few of "
+        "the series passed to fit (for a network: its weights and its input scale), "
+        "or pass another teacher."
+    )
+
+
+def _fitted_shape(estimator):
+    """``(channels, timepoints)`` an aeon estimator was fitted on, when it says."""
+    meta = getattr(_unwrap(estimator), "metadata_", None)
+    if isinstance(meta, dict) and {"n_channels", "n_timepoints"} <= set(meta):
+        return int(meta["n_channels"]), int(meta["n_timepoints"])
+    return None
+
+
+def _teacher_failed(who, shape, err, fitted_on=None):
+    """A teacher that cannot take the series: say so in the library's words."""
+    if isinstance(err.args[0] if err.args else None, str) and len(err.args) > 1:
+        err = "".join(str(a) for a in err.args)  # aeon words some errors as tuples
+    err = str(err).rstrip(". ")
+    expected = (
+        f" It was fitted on series of {fitted_on[0]} channel(s) x {fitted_on[1]} "
+        "timepoints." if fitted_on else ""
+    )
+    return ValueError(
+        f"The teacher {who} failed on series of shape {tuple(shape)} (cases, channels, "
+        f"timepoints): {err}.{expected} A teacher must take the series passed to fit: "
+        "the same number of channels, and the same length unless it accepts any (give "
+        "resample_length= to resize the series for both)."
+    )
 
 
 class OneHotTeacherWarning(UserWarning):
@@ -261,11 +309,16 @@ class TorchTeacher(Teacher):
         """Signals for one batch tensor, without gradients (used online by methods)."""
         with torch.no_grad(), eval_mode(self.module):
             x = x.to(self.device, dtype=torch.float32)
-            if signals <= {"logits"}:
-                out = {"logits": self.module(x)}
-            else:
-                out = signals_of(self.module, x, signals)
+            try:
+                if signals <= {"logits"}:
+                    out = {"logits": self.module(x)}
+                else:
+                    out = signals_of(self.module, x, signals)
+            except RuntimeError as err:  # e.g. "mat1 and mat2 shapes cannot be multiplied"
+                raise _teacher_failed(_teacher_name(self.estimator), x.shape, err) from err
             out["logits"] = self._logits(out["logits"])
+            for name in signals:
+                _check_teacher_values(out[name], _teacher_name(self.estimator), name)
             return {k: out[k] for k in signals}
 
     def outputs(self, X, signals):
@@ -405,6 +458,10 @@ class EstimatorTeacher(Teacher):
             )
         self.estimator = estimator
         self.order = class_order(estimator.classes_, target_classes, "the teacher")
+        if training_logits is not None:
+            _check_teacher_values(
+                training_logits, _teacher_name(estimator), "out-of-fold training logits"
+            )
         self.training_logits = training_logits
         self.use_scores = not hasattr(estimator, "predict_proba")
         self.n_calls = 0
@@ -415,11 +472,21 @@ class EstimatorTeacher(Teacher):
         for start in range(0, len(X), TEACHER_BATCH_SIZE):
             chunk = X[start : start + TEACHER_BATCH_SIZE]
             self.n_calls += 1
-            if self.use_scores:
-                parts.append(_scores_to_logits(self.estimator.decision_function(chunk)))
-            else:
-                parts.append(_proba_to_logits(self.estimator.predict_proba(chunk)))
-        return np.concatenate(parts)[:, self.order]
+            try:
+                with dependency_warnings_silenced():
+                    if self.use_scores:
+                        raw = _scores_to_logits(self.estimator.decision_function(chunk))
+                    else:
+                        raw = _proba_to_logits(self.estimator.predict_proba(chunk))
+            except (ValueError, TypeError, IndexError) as err:
+                raise _teacher_failed(
+                    _teacher_name(self.estimator), X.shape, err, _fitted_shape(self.estimator)
+                ) from err
+            parts.append(raw)
+        logits = np.concatenate(parts)[:, self.order]
+        what = "decision scores" if self.use_scores else "probabilities"
+        _check_teacher_values(logits, _teacher_name(self.estimator), what)
+        return logits
 
     def logits(self, X):
         """Logits for new series (batched calls to the estimator)."""
@@ -461,29 +528,78 @@ def _fit_with_oof_logits(estimator, X, y_labels, classes, seed):
     Soft labels come from out-of-fold predictions, since in-sample probabilities of a
     strong classifier are near one-hot.
     """
+    with dependency_warnings_silenced():
+        return _fit_and_predict_out_of_fold(estimator, X, y_labels, seed)
+
+
+def _fit_and_predict_out_of_fold(estimator, X, y_labels, seed):
     fitted = seeded_clone(estimator, seed)
     X_in = estimator_input(fitted, X)
-    _, counts = np.unique(y_labels, return_counts=True)
-    n_splits = int(min(5, counts.min()))
+    y_labels = np.asarray(y_labels)
+    classes, y_index, counts = np.unique(y_labels, return_inverse=True, return_counts=True)
     fitted.fit(X_in, y_labels)
+    # five folds whenever one class can fill them: a rare class no longer cuts every
+    # fold's training part to half the data (min(5, smallest class) did)
+    n_splits = int(min(5, counts.max()))
     if n_splits < 2:
         warnings.warn(
-            "A class has a single training series, so out-of-fold teacher probabilities "
-            "cannot be computed; the teacher's in-sample probabilities are used instead.",
+            "Every class has a single training series, so out-of-fold teacher "
+            "probabilities cannot be computed; the teacher's in-sample probabilities are "
+            "used instead.",
             stacklevel=4,
         )
         return fitted, None
-    cv = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     method = "predict_proba" if hasattr(fitted, "predict_proba") else "decision_function"
-    raw = cross_val_predict(seeded_clone(estimator, seed), X_in, y_labels, cv=cv, method=method)
-    if method == "predict_proba" and _is_one_hot(raw) and hasattr(fitted, "decision_function"):
+    logits, unseen = _out_of_fold(estimator, X_in, y_labels, y_index, classes, seed,
+                                  n_splits, method)  # fmt: skip
+    one_hot = (~unseen).any() and _is_one_hot(np.exp(logits[~unseen]))
+    if method == "predict_proba" and one_hot and hasattr(fitted, "decision_function"):
         method = "decision_function"
-        raw = cross_val_predict(
-            seeded_clone(estimator, seed), X_in, y_labels, cv=cv, method=method
+        logits, unseen = _out_of_fold(estimator, X_in, y_labels, y_index, classes, seed,
+                                      n_splits, method)  # fmt: skip
+    if unseen.any():
+        # a series whose class is missing from its fold's training part cannot get an
+        # out-of-fold prediction that knows its class: it gets the in-sample one
+        raw = getattr(fitted, method)(X_in[unseen])
+        logits[unseen] = _to_logits(raw, method, np.arange(len(classes)), len(classes))
+        warnings.warn(
+            f"{int(unseen.sum())} training series belong to classes with a single series "
+            "(or too few for 5 folds), so their teacher probabilities are in-sample ones; "
+            "every other series gets out-of-fold probabilities.",
+            stacklevel=4,
         )
-    logits = _proba_to_logits(raw) if method == "predict_proba" else _scores_to_logits(raw)
-    # cross_val_predict orders columns by the sorted labels of y, which are ``classes``
     return fitted, logits
+
+
+def _to_logits(raw, method, columns, n_classes):
+    """Logits over all classes from a model that knew only the classes ``columns``."""
+    part = _proba_to_logits(raw) if method == "predict_proba" else _scores_to_logits(raw)
+    if len(columns) == n_classes:
+        return part
+    # classes the model never saw: no probability (log of the floor), or a score below
+    # every other for that series
+    missing = _proba_to_logits(np.zeros((len(part), 1)))[:, 0] if method == "predict_proba" \
+        else part.min(axis=1) - 1.0
+    full = np.repeat(missing[:, None], n_classes, axis=1)
+    full[:, columns] = part
+    return full
+
+
+def _out_of_fold(estimator, X_in, y_labels, y_index, classes, seed, n_splits, method):
+    """Out-of-fold logits (columns in ``classes`` order) and the rows that needed them."""
+    cv = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    logits = np.zeros((len(y_labels), len(classes)))
+    unseen = np.zeros(len(y_labels), dtype=bool)
+    with warnings.catch_warnings():  # "the least populated class has only 1 member"
+        warnings.filterwarnings("ignore", message=".*least populated class", category=UserWarning)
+        folds = list(cv.split(X_in, y_index))
+    for train, test in folds:
+        model = seeded_clone(estimator, seed).fit(X_in[train], y_labels[train])
+        columns = np.searchsorted(classes, np.asarray(model.classes_))
+        raw = getattr(model, method)(X_in[test])
+        logits[test] = _to_logits(raw, method, columns, len(classes))
+        unseen[test] = ~np.isin(y_index[test], columns)
+    return logits, unseen
 
 
 def _is_estimator(obj):

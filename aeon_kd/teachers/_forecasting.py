@@ -205,7 +205,9 @@ class ForecasterTeacher:
         if self.verbose:
             from tqdm.auto import tqdm
 
-            rows = tqdm(rows, desc=f"teacher forecasts ({type(self.estimator).__name__})")
+            rows = tqdm(  # disable=None: no bar when stderr is a file or a pipe
+                rows, desc=f"teacher forecasts ({type(self.estimator).__name__})", disable=None
+            )
         for i in rows:
             for ch in range(c):
                 forecast = self._one(X[i, ch].astype(np.float64), ch)

@@ -9,6 +9,7 @@ from aeon_kd._memory import (
 from aeon_kd.training._net import (
     LABELLED_KEY,
     DistillationNet,
+    StudentCollapseWarning,
     TrainingConfig,
     TrainingDivergedError,
     TrainingInterruptedWarning,
@@ -32,6 +33,7 @@ __all__ = [
     "MemoryBudgetError",
     "TrainingConfig",
     "TrainingDivergedError",
+    "StudentCollapseWarning",
     "TrainingInterruptedWarning",
     "check_allocation",
     "check_training_params",

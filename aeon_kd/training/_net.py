@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from sklearn.exceptions import ConvergenceWarning
 from skorch import NeuralNet
 from skorch.callbacks import (
     EarlyStopping,
     LRScheduler,
     PassthroughScoring,
-    ProgressBar,
 )
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
@@ -33,9 +33,11 @@ from torch import nn
 
 from aeon_kd.methods._base import DistillationBatch, TrainingProgress
 from aeon_kd.students._networks import signals_of
+from aeon_kd.training._progress import progress_callbacks
 
 __all__ = [
     "DistillationNet",
+    "StudentCollapseWarning",
     "TrainingConfig",
     "TrainingDivergedError",
     "TrainingInterruptedWarning",
@@ -60,6 +62,26 @@ class TrainingDivergedError(FloatingPointError):
     --------
     >>> from aeon_kd.training import TrainingDivergedError
     >>> issubclass(TrainingDivergedError, ArithmeticError)
+    True
+    """
+
+
+class StudentCollapseWarning(ConvergenceWarning):
+    """The fitted student is no better than predicting the majority class.
+
+    Raised as a warning by ``DistilledClassifier.fit`` when the student's accuracy on
+    its own training series is no higher than the majority class's share although the
+    labels hold more than one class: training diverged without producing NaN (a
+    learning rate far too high is the usual cause), or stopped before it learnt
+    anything. A subclass of scikit-learn's ``ConvergenceWarning``, so the usual
+    filters apply.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from aeon_kd.training import StudentCollapseWarning
+    >>> from sklearn.exceptions import ConvergenceWarning
+    >>> issubclass(StudentCollapseWarning, ConvergenceWarning)
     True
     """
 
@@ -321,7 +343,8 @@ class TrainingConfig:
     device : str, default="cpu"
         Torch device.
     verbose : bool, default=False
-        Print skorch's per-epoch table and a progress bar.
+        Print skorch's per-epoch table, and a progress bar where one can be shown
+        (a terminal or a notebook, not a log file).
     seed : int, default=0
         Seeds the batch shuffle.
     monitor : str or None, default=None
@@ -333,6 +356,9 @@ class TrainingConfig:
         Torch optimizer class.
     optimizer_params : dict or None, default=None
         Its keyword arguments besides ``lr`` (e.g. ``{"weight_decay": 0.01}``).
+    class_weight : list of float or None, default=None
+        One weight per class for the classification task loss (cross-entropy's
+        ``weight``); None weighs them equally.
 
     Examples
     --------
@@ -358,6 +384,7 @@ class TrainingConfig:
     checkpoint_dir: str | os.PathLike | None = None
     optimizer: type = torch.optim.Adam
     optimizer_params: dict | None = None
+    class_weight: list | None = None
 
 
 def check_training_params(estimator, integers=()):
@@ -405,11 +432,62 @@ def check_training_params(estimator, integers=()):
     if not (isinstance(lr, (int, float)) and not isinstance(lr, bool) and lr > 0):
         raise ValueError(f"lr must be a positive number, got {lr!r}.")
     size = estimator.validation_size
-    if size == "auto":
-        return
-    if isinstance(size, bool) or not (isinstance(size, (int, float)) and 0 <= size < 1):
+    if size != "auto" and (
+        isinstance(size, bool) or not (isinstance(size, (int, float)) and 0 <= size < 1)
+    ):
         raise ValueError(
             f"validation_size must be a fraction in [0, 1) or 'auto', got {size!r}."
+        )
+    check_device(getattr(estimator, "device", "cpu"))
+
+
+def check_device(device):
+    """Refuse, before any work, a device torch does not know or this machine lacks.
+
+    Parameters
+    ----------
+    device : str or torch.device
+
+    Raises
+    ------
+    ValueError
+        Naming the device, what this torch build has, and the fix.
+
+    Examples
+    --------
+    >>> from aeon_kd.training._net import check_device
+    >>> check_device("cpu")
+    >>> check_device("gpu")
+    Traceback (most recent call last):
+    ...
+    ValueError: device='gpu' is not a torch device: use 'cpu', 'cuda' (or 'cuda:0', ...) or 'mps'.
+    """
+    try:
+        parsed = torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise ValueError(
+            f"device={device!r} is not a torch device: use 'cpu', 'cuda' (or 'cuda:0', "
+            "...) or 'mps'."
+        ) from None
+    if parsed.type == "cuda":
+        n_gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if n_gpus == 0:
+            build = "a CPU-only build" if torch.version.cuda is None else "a CUDA build"
+            raise ValueError(
+                f"device={device!r}, but torch {torch.__version__} ({build}) sees no CUDA "
+                "GPU on this machine: use device='cpu', or install a CUDA build of torch "
+                "where there is a GPU."
+            )
+        if parsed.index is not None and parsed.index >= n_gpus:
+            raise ValueError(
+                f"device={device!r}, but this machine has {n_gpus} CUDA GPU(s) "
+                f"(cuda:0 to cuda:{n_gpus - 1})."
+            )
+    elif parsed.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(f"device={device!r}, but MPS is not available here: use 'cpu'.")
+    elif parsed.type not in ("cpu", "cuda", "mps"):
+        raise ValueError(
+            f"device={device!r} is not supported: use 'cpu', 'cuda' or 'mps'."
         )
 
 
@@ -631,8 +709,7 @@ def train_student(
         folder=folder, fingerprint=fingerprint, generator=generator,
     )  # fmt: skip
     callbacks.append(("early_stopping", stopper))
-    if config.verbose:
-        callbacks.append(("progress", ProgressBar()))
+    callbacks += progress_callbacks(config.verbose)
     criterion = nn.CrossEntropyLoss if task == "classification" else nn.MSELoss
     train_split = (
         predefined_split(Dataset(_rows(data, valid_index), y[valid_index])) if has_valid else None
@@ -649,6 +726,7 @@ def train_student(
         optimizer=config.optimizer,
         lr=config.lr,
         **{f"optimizer__{k}": v for k, v in (config.optimizer_params or {}).items()},
+        **_criterion_params(task, config),
         max_epochs=config.max_epochs,
         batch_size=config.batch_size,
         train_split=train_split,
@@ -668,6 +746,12 @@ def train_student(
     _after_interruption(net)
     net.module_.eval()
     return net
+
+
+def _criterion_params(task, config):
+    if task != "classification" or config.class_weight is None:
+        return {}
+    return {"criterion__weight": torch.tensor(config.class_weight, dtype=torch.float32)}
 
 
 def _resume(net, state, stopper, generator, config):
