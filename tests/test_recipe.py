@@ -206,3 +206,50 @@ def test_default_student_is_a_small_lite_network():
     X, y = make_data(n=24, length=30)
     clf = DistilledClassifier(method="none", max_epochs=1, random_state=0).fit(X, y)
     assert isinstance(clf.student_.net, LITEStudent) and clf.n_student_params_ <= 5000
+
+
+# -- out-of-fold teacher probabilities and their correction -------------------------------
+
+
+def test_a_class_of_one_series_keeps_out_of_fold_probabilities_for_the_others():
+    from aeon_kd.teachers._adapters import _fit_with_oof_logits
+
+    X, y = make_data(n=21, n_classes=2)
+    y = y.copy()
+    y[-1] = "rare"
+    with pytest.warns(UserWarning, match="1 training series belong to classes with a single"):
+        fitted, logits = _fit_with_oof_logits(CentroidTeacher(), X, y, np.unique(y), 0)
+    in_sample = np.log(np.clip(fitted.predict_proba(X), 1e-7, None))
+    # the rare series: in-sample; every other: out of fold (not the in-sample values)
+    np.testing.assert_allclose(logits[-1], in_sample[-1], rtol=1e-6)
+    assert not np.allclose(logits[:-1], in_sample[:-1])
+    assert np.isfinite(logits).all() and logits.shape == (21, 3)
+
+
+def test_out_of_fold_uses_five_folds_beside_a_rare_class(monkeypatch):
+    from aeon_kd.teachers import _adapters
+
+    seen = []
+    original = _adapters._out_of_fold
+    monkeypatch.setattr(_adapters, "_out_of_fold",
+                        lambda *a: seen.append(a[6]) or original(*a))  # fmt: skip
+    X, y = make_data(n=32, n_classes=2)
+    y = y.copy()
+    y[:2] = "rare"  # two series: five folds still (it used to be min(5, 2) = 2)
+    _adapters._fit_with_oof_logits(CentroidTeacher(), X, y, np.unique(y), 0)
+    assert seen == [5]
+
+
+def test_label_correction_swaps_a_wrong_top_class_and_leaves_the_rest():
+    from aeon_kd.methods import HintonKD
+    from aeon_kd.methods.kd import correct_to_label
+
+    teacher = torch.tensor([[2.0, 1.0, 0.0], [0.0, 3.0, 1.0]])
+    fixed = correct_to_label(teacher, torch.tensor([2, 1]))
+    assert fixed.tolist() == [[0.0, 1.0, 2.0], [0.0, 3.0, 1.0]]
+    assert teacher.tolist() == [[2.0, 1.0, 0.0], [0.0, 3.0, 1.0]]  # input untouched
+    X, y = make_data(n=24)
+    method = HintonKD(label_correction=True)
+    clf = DistilledClassifier(method=method, transfer_size=20, max_epochs=2, **TINY)
+    clf.fit(X, y, teacher=CentroidTeacher())
+    assert np.isfinite(clf.history_[-1]["train_kd"])

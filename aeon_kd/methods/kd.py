@@ -14,7 +14,7 @@ import torch.nn.functional as F
 
 from aeon_kd.methods._base import Method, register_method
 
-__all__ = ["HintonKD", "hinton_kd_loss"]
+__all__ = ["HintonKD", "correct_to_label", "hinton_kd_loss"]
 
 
 def hinton_kd_loss(student_logits, teacher_logits, temperature):
@@ -36,6 +36,42 @@ def hinton_kd_loss(student_logits, teacher_logits, temperature):
     return kl * temperature**2
 
 
+def correct_to_label(teacher_logits, target):
+    """Teacher logits whose top class is ``target``: a wrong top class swaps with it.
+
+    KDCTime's correction (Gong et al., 2021) of soft labels that rank a wrong class
+    first: the logits of the teacher's top class and of the true class trade places, so
+    the true class ranks first and the rest of the teacher's ranking (its "dark
+    knowledge") is kept. Rows the teacher gets right are unchanged; transfer-set rows,
+    whose ``y`` is the teacher's own top class, are never changed.
+
+    Parameters
+    ----------
+    teacher_logits : Tensor of shape (batch, n_classes)
+    target : LongTensor of shape (batch,)
+
+    Returns
+    -------
+    Tensor
+        A corrected copy (the input when no row needs correcting).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from aeon_kd.methods.kd import correct_to_label
+    >>> correct_to_label(torch.tensor([[3.0, 1.0, 0.0]]), torch.tensor([1])).tolist()
+    [[1.0, 3.0, 0.0]]
+    """
+    top = teacher_logits.argmax(dim=1)
+    wrong = (top != target).nonzero().squeeze(1)
+    if len(wrong) == 0:
+        return teacher_logits
+    fixed = teacher_logits.clone()
+    fixed[wrong, target[wrong]] = teacher_logits[wrong, top[wrong]]
+    fixed[wrong, top[wrong]] = teacher_logits[wrong, target[wrong]]
+    return fixed
+
+
 @register_method
 class HintonKD(Method):
     """Logit knowledge distillation (Hinton, Vinyals and Dean, 2015).
@@ -54,11 +90,18 @@ class HintonKD(Method):
         Weight of the distillation term.
     task_weight : float, default=1.0
         Weight of the task loss.
+    label_correction : bool, default=False
+        On labelled series where the teacher's top class is wrong, swap its logits of
+        that class and of the true class first (:func:`correct_to_label`, after
+        KDCTime), so the student is never taught a wrong top class where the label is
+        known. Transfer-set series (no label) are untouched.
 
     References
     ----------
     .. [1] G. Hinton, O. Vinyals and J. Dean. "Distilling the Knowledge in a Neural
        Network". NIPS Deep Learning Workshop, 2015. arXiv:1503.02531.
+    .. [2] Gong et al. "KDCTime: Knowledge Distillation with Calibration on
+       InceptionTime for Time-series Classification". arXiv:2112.02291, 2021.
 
     Examples
     --------
@@ -75,10 +118,11 @@ class HintonKD(Method):
     tasks = frozenset({"classification", "forecasting"})
     reference = "Hinton, Vinyals & Dean (2015), arXiv:1503.02531"
 
-    def __init__(self, temperature=2.0, weight=1.0, task_weight=1.0):
+    def __init__(self, temperature=2.0, weight=1.0, task_weight=1.0, label_correction=False):
         self.temperature = temperature
         self.weight = weight
         self.task_weight = task_weight
+        self.label_correction = label_correction
 
     def loss_terms(self, batch):
         """Weighted ``kd`` term for one batch."""
@@ -87,4 +131,6 @@ class HintonKD(Method):
         student, teacher = batch.student["logits"], batch.teacher["logits"]
         if batch.task == "forecasting":  # regress onto the teacher's forecast
             return {"kd": self.weight * torch.mean((student - teacher.detach()) ** 2)}
+        if self.label_correction:
+            teacher = correct_to_label(teacher.detach(), batch.y)
         return {"kd": self.weight * hinton_kd_loss(student, teacher, self.temperature)}
