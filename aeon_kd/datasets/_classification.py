@@ -16,6 +16,8 @@ from __future__ import annotations
 import os
 from importlib import resources
 
+import numpy as np
+
 __all__ = ["load_classification_dataset"]
 
 
@@ -85,9 +87,38 @@ def load_classification_dataset(name, split="train", extract_path=None):
             X, y = load_from_tsv_file(path)
             # string labels, as aeon's .ts loader gives them, so names and labels agree
             # whichever source served the problem
-            return X, y.astype(str)
+            return _strip_nan_padding(X), y.astype(str)
     raise FileNotFoundError(
         f"No classification problem named {name!r} was found offline. Looked in:\n  "
         + "\n  ".join(looked)
         + "\nPass extract_path= pointing at a UCR/UEA archive folder in aeon's .ts layout."
     )
+
+
+def _strip_nan_padding(X):
+    """The archive's tsv files pad shorter series with trailing NaN: give them unequal.
+
+    AllGestureWiimoteX and the other variable-length problems arrive as one array with
+    NaN tails, which every classifier reads as missing values. Series whose NaN are all
+    trailing become a list of ``(n_channels, length)`` arrays (aeon's unequal-length
+    collection); NaN inside a series are real missing values and are left as they are.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from aeon_kd.datasets._classification import _strip_nan_padding
+    >>> X = np.array([[[1.0, 2.0, np.nan]], [[1.0, 2.0, 3.0]]])
+    >>> [x.shape for x in _strip_nan_padding(X)]
+    [(1, 2), (1, 3)]
+    """
+    missing = np.isnan(X)
+    if not missing.any():
+        return X
+    observed = ~missing.all(axis=1)  # (n_cases, n_timepoints): any channel has a value
+    lengths = np.where(observed.any(axis=1), X.shape[2] - np.argmax(observed[:, ::-1], axis=1), 0)
+    inside = np.arange(X.shape[2])[None, :] < lengths[:, None]
+    if (missing & inside[:, None, :]).any() or (lengths == 0).any():
+        return X  # gaps inside series: missing values, not padding
+    if (lengths == lengths[0]).all():
+        return np.ascontiguousarray(X[:, :, : lengths[0]])
+    return [np.ascontiguousarray(x[:, :n]) for x, n in zip(X, lengths, strict=True)]
