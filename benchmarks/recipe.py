@@ -12,6 +12,9 @@ rows of the CSV are skipped.
     python benchmarks/recipe.py --datasets ChlorineConcentration ECG200 CricketX \
         ArrowHead GunPoint JapaneseVowels --variants r2-none r2-kd r3-kd-b0 r3-kd-b1 \
         r3-kd-b3 --n-jobs 1                                           # round 3
+    python benchmarks/recipe.py --datasets Chinatown BME JapaneseVowels \
+        AllGestureWiimoteX EOGHorizontalSignal --seeds 0 1 --variants r4-none-series \
+        r4-none-channel r4-none-raw --n-jobs 1 --out benchmarks/results/recipe_scaling.csv
 """
 
 import argparse
@@ -52,6 +55,10 @@ VARIANTS = {
     "r3-kd-b0": ("kd", {"temperature": 2.0, "transfer_factor": 0, "labelled_epochs": True}),
     "r3-kd-b1": ("kd", {"temperature": 2.0, "transfer_factor": 1, "labelled_epochs": True}),
     "r3-kd-b3": ("kd", {"temperature": 2.0, "transfer_factor": 3, "labelled_epochs": True}),
+    # round 4: input scaling where the archive's series are not z-normalised
+    "r4-none-series": ("none", {"normalize": "series"}),
+    "r4-none-channel": ("none", {"normalize": "channel"}),
+    "r4-none-raw": ("none", {"normalize": None}),
 }
 ROUND2 = ("ECG200", "ChlorineConcentration", "CricketX", "FiftyWords",
           "DistalPhalanxOutlineAgeGroup", "JapaneseVowels", "ArrowHead", "GunPoint")
@@ -68,6 +75,10 @@ def inner_split(dataset, seed):
     from aeon_kd.datasets import load_classification_dataset
 
     X, y = load_classification_dataset(dataset, "train")
+    if isinstance(X, list):  # unequal length: resized to the longest, as the runner does
+        from aeon.transformations.collection.unequal_length import Resizer
+
+        X = Resizer(resized_length=max(x.shape[-1] for x in X)).fit_transform(X)
     labels, counts = np.unique(y, return_counts=True)
     single = np.isin(y, labels[counts < 2])  # a class of one series stays in training
     X_tr, X_va, y_tr, y_va = train_test_split(

@@ -138,6 +138,27 @@ def test_series_normalisation_is_in_the_graph_of_predict_torchscript_and_onnx(tm
         )
 
 
+def test_channel_standardisation_uses_training_statistics_in_every_export(tmp_path):
+    from aeon_kd.deploy import load_student
+    from aeon_kd.students import ChannelStandardized
+
+    X, y = make_data(n=24, n_channels=2, length=20)
+    X[:, 1] = 50.0 * X[:, 1] + 300.0  # a channel on another scale
+    clf = DistilledClassifier(method="none", normalize="channel", max_epochs=3, **TINY)
+    clf.fit(X, y)
+    assert isinstance(clf.student_, ChannelStandardized)
+    np.testing.assert_allclose(clf.student_.mean.flatten().numpy(), X.mean(axis=(0, 2)),
+                               rtol=1e-5)  # fmt: skip
+    proba = clf.predict_proba(X)
+    # unlike "series", a series' level is information: shifting it changes the output
+    assert not np.allclose(clf.predict_proba(X + 5.0), proba, atol=1e-3)
+    for fmt, name in (("torchscript", "c.pt"), ("onnx", "c.onnx")):
+        exported = load_student(clf.export(tmp_path / name, format=fmt))
+        np.testing.assert_allclose(
+            exported.predict_proba(X.astype(np.float32)), proba, atol=1e-5, err_msg=fmt
+        )
+
+
 def test_normalize_none_feeds_the_series_as_given():
     X, y = make_data(n=24)
     clf = DistilledClassifier(method="none", normalize=None, max_epochs=2, **TINY).fit(X, y)

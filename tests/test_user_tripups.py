@@ -321,3 +321,14 @@ def test_class_weight_shifts_the_student_towards_the_weighted_class():
     assert balanced.predict(X).shape == (40,)
     with pytest.raises(ValueError, match="not classes of y"):
         DistilledClassifier(**params, class_weight={"zebra": 2.0}).fit(X, y)
+
+
+# a method's bad hyper-parameter is refused before any teacher work
+@pytest.mark.parametrize("method, words", [(HintonKD(temperature=0), "temperature must be > 0"),
+                                           (HintonKD(weight=-1.0), "weight must be a finite")])
+def test_bad_method_parameters_are_refused_before_the_teacher_fits(method, words):
+    X, y = make_data()
+    teacher = CentroidTeacher()
+    with pytest.raises(ValueError, match=words):
+        DistilledClassifier(method=method, **FAST).fit(X, y, teacher=teacher)
+    assert not hasattr(teacher, "classes_")

@@ -19,7 +19,12 @@ from aeon_kd._memory import check_allocation
 from aeon_kd._params import TunableMethodMixin
 from aeon_kd._seeding import seeded_torch
 from aeon_kd.methods import FitContext, resolve_method
-from aeon_kd.students import SeriesNormalized, build_student, count_parameters
+from aeon_kd.students import (
+    ChannelStandardized,
+    SeriesNormalized,
+    build_student,
+    count_parameters,
+)
 from aeon_kd.students._lite import NORMALIZATIONS
 from aeon_kd.students._registry import check_student
 from aeon_kd.teachers import (
@@ -125,10 +130,12 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
     optimizer_params : dict, default=None
         Its keyword arguments besides ``lr``; None gives ``{"weight_decay": 0.01}`` for
         AdamW and nothing for the others.
-    normalize : {"series", None}, default="series"
-        ``"series"`` z-normalises each channel of each series inside the student's
-        graph (so ``predict``, TorchScript and ONNX apply it identically); None feeds
-        the series as given.
+    normalize : {"series", "channel", None}, default="series"
+        Input scaling inside the student's graph (so ``predict``, TorchScript and ONNX
+        apply it identically): ``"series"`` z-normalises each channel of each series;
+        ``"channel"`` standardises each channel with the training set's mean and
+        standard deviation, keeping the levels and amplitudes that differ between
+        series; None feeds the series as given.
     transfer_size : int, float or "auto", default="auto"
         Size of the transfer set: augmented training series (plus any
         ``X_unlabelled`` given to ``fit``) that the teacher labels once, before
@@ -418,6 +425,8 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
             )
             if self.normalize == "series":
                 student = SeriesNormalized(student)
+            elif self.normalize == "channel":  # the labelled training series' statistics
+                student = ChannelStandardized.fitted_on(student, X_student[train_index])
             _check_student_output(student, X_student, self.n_classes_)
             context.student = student  # projectors size themselves on it
             auxiliary = method.auxiliary_modules(context)
@@ -776,6 +785,7 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
     def _check_params(self):
         check_training_params(self)
         check_student(self.student, "classification")
+        resolve_method(self.method).validate()  # a bad temperature, before any teacher
         resolve_optimizer(self.optimizer)
         if self.optimizer_params is not None and not isinstance(self.optimizer_params, dict):
             raise ValueError(
@@ -784,7 +794,8 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
             )
         if self.normalize not in NORMALIZATIONS:
             raise ValueError(
-                f"normalize must be 'series' (z-normalise each series inside the student) "
+                "normalize must be 'series' (z-normalise each series inside the student), "
+                "'channel' (standardise each channel with the training set's statistics) "
                 f"or None, got {self.normalize!r}."
             )
         resolve_transfer_size(self.transfer_size, 1)

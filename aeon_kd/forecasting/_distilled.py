@@ -566,6 +566,7 @@ class DistilledForecaster(
     def _check_params(self):
         check_training_params(self, integers=("window", "horizon", "stride"))
         check_student(self.student, "forecasting")
+        resolve_method(self.method).validate()
 
     def _windows(self, y):
         """Training and validation windows, split at a border with no overlap."""

@@ -16,6 +16,8 @@ works on a distilled estimator, and they add up: ``TSD() + HintonKD()``.
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -208,6 +210,13 @@ class DistillationBatch:
     progress: TrainingProgress = None
 
 
+def _is_number(value, rule):
+    return (
+        isinstance(value, numbers.Real) and not isinstance(value, bool)
+        and math.isfinite(value) and rule(value)
+    )  # fmt: skip
+
+
 class Method(BaseEstimator):
     """Base class of distillation methods.
 
@@ -278,6 +287,35 @@ class Method(BaseEstimator):
     def term_names(self):
         """Names of the loss terms :meth:`loss_terms` returns (logged in ``history_``)."""
         return (self.name,)
+
+    def validate(self):
+        """Check the hyper-parameters; the estimators call it before any teacher work.
+
+        The base checks what most methods share: a ``temperature`` must be > 0 and
+        every parameter named ``weight``, ``*_weight``, ``alpha``, ``beta`` or ``gamma``
+        a finite number >= 0. Subclasses with more rules extend it.
+
+        Raises
+        ------
+        ValueError
+            Naming the parameter, its value and the method.
+
+        Examples
+        --------
+        >>> from aeon_kd.methods import HintonKD
+        >>> HintonKD(temperature=0).validate()
+        Traceback (most recent call last):
+        ...
+        ValueError: HintonKD: temperature must be > 0, got 0.
+        """
+        for name, value in self.get_params(deep=False).items():
+            is_weight = name in ("weight", "alpha", "beta", "gamma") or name.endswith("_weight")
+            if name == "temperature" and not _is_number(value, lambda v: v > 0):
+                raise ValueError(f"{type(self).__name__}: temperature must be > 0, got {value!r}.")
+            if is_weight and not _is_number(value, lambda v: v >= 0):
+                raise ValueError(
+                    f"{type(self).__name__}: {name} must be a finite number >= 0, got {value!r}."
+                )
 
     def prepare(self, context):
         """Precompute per-row arrays once, before training.
@@ -434,6 +472,12 @@ class MethodSum(Method):
 
     def term_names(self):
         return tuple(f"{n}_{t}" if t != n else n for n, m in self.methods for t in m.term_names())
+
+    def validate(self):
+        """Check the sum's own weight and every member's parameters."""
+        super().validate()
+        for _, member in self.methods:
+            member.validate()
 
     def prepare(self, context):
         extras = {}

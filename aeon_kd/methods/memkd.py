@@ -195,6 +195,11 @@ class MemKD(Method):
                 f"n_pairs must be an integer >= 1 (or z_mode='dense'), got {self.n_pairs!r}."
             )
 
+    def validate(self):
+        """The base checks plus MemKD's modes and pair count."""
+        super().validate()
+        self._check()
+
     def prepare(self, context):
         """Check the settings and the teacher's sequence length; seed the spans."""
         self._check()

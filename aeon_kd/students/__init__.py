@@ -1,7 +1,7 @@
 """Compact torch students (classification and forecasting) and their registry."""
 
 from aeon_kd.students._forecasting import DMLPStudent, MLPStudent
-from aeon_kd.students._lite import LITEStudent, SeriesNormalized
+from aeon_kd.students._lite import ChannelStandardized, LITEStudent, SeriesNormalized
 from aeon_kd.students._networks import (
     AdaTimeCNN,
     FCNStudent,
@@ -13,6 +13,7 @@ from aeon_kd.students._signals import SignalTap, available_signals, signals_of
 
 __all__ = [
     "AdaTimeCNN",
+    "ChannelStandardized",
     "DMLPStudent",
     "FCNStudent",
     "LITEStudent",

@@ -12,6 +12,7 @@ graph, so ``predict``, TorchScript and ONNX apply exactly the same arithmetic.
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -19,10 +20,10 @@ from torch import nn
 from aeon_kd.students._networks import _BatchNorm1d, _PooledConvNet, check_positive_ints
 from aeon_kd.students._signals import available_signals, signals_of
 
-__all__ = ["LITEStudent", "SeriesNormalized", "NORMALIZATIONS"]
+__all__ = ["ChannelStandardized", "LITEStudent", "SeriesNormalized", "NORMALIZATIONS"]
 
 #: names accepted by the estimators' ``normalize`` parameter
-NORMALIZATIONS = ("series", None)
+NORMALIZATIONS = ("series", "channel", None)
 _EPS = 1e-5
 
 
@@ -71,6 +72,59 @@ class SeriesNormalized(nn.Module):
     def forward(self, x):
         """Logits of the wrapped network on the normalised series."""
         return self.net(_zscore(x))
+
+
+class ChannelStandardized(SeriesNormalized):
+    """A student whose input channels are standardised with the training set's statistics.
+
+    Each channel is shifted by its mean and scaled by its standard deviation over every
+    training series and time point (scikit-learn's ``StandardScaler``, per channel).
+    Unlike :class:`SeriesNormalized`, the level and amplitude of a series relative to
+    the others survive, which matters where they tell the classes apart (multichannel
+    sensors, problems not z-normalised in the archive). The statistics are buffers of
+    the module, so ``predict_proba``, TorchScript and ONNX apply them identically.
+
+    Parameters
+    ----------
+    net : torch.nn.Module
+        The student proper.
+    mean, std : array-like of shape (n_channels,)
+        Per-channel statistics of the training series; a std of 0 counts as 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import torch
+    >>> from aeon_kd.students import ChannelStandardized, FCNStudent
+    >>> X = np.random.default_rng(0).normal(5.0, 3.0, size=(10, 2, 30))
+    >>> net = ChannelStandardized.fitted_on(FCNStudent(2, 2), X).eval()
+    >>> [round(float(v), 1) for v in net.mean.flatten()]
+    [5.1, 4.8]
+    """
+
+    def __init__(self, net, mean, std):
+        super().__init__(net)
+        mean = torch.as_tensor(np.asarray(mean, dtype=np.float32)).reshape(1, -1, 1)
+        std = torch.as_tensor(np.asarray(std, dtype=np.float32)).reshape(1, -1, 1)
+        self.register_buffer("mean", mean)
+        self.register_buffer("std", torch.where(std > 0, std, torch.ones_like(std)))
+
+    @classmethod
+    def fitted_on(cls, net, X):
+        """Wrap ``net`` with the per-channel statistics of ``X`` (n, channels, length)."""
+        X = np.asarray(X, dtype=np.float64)
+        return cls(net, X.mean(axis=(0, 2)), X.std(axis=(0, 2)))
+
+    def _scale(self, x):
+        return (x - self.mean) / self.std
+
+    def forward_signals(self, x):
+        """Signals of the wrapped network on the standardised series."""
+        return signals_of(self.net, self._scale(x), None)
+
+    def forward(self, x):
+        """Logits of the wrapped network on the standardised series."""
+        return self.net(self._scale(x))
 
 
 def _custom_filters(n_channels):
