@@ -332,3 +332,17 @@ def test_bad_method_parameters_are_refused_before_the_teacher_fits(method, words
     with pytest.raises(ValueError, match=words):
         DistilledClassifier(method=method, **FAST).fit(X, y, teacher=teacher)
     assert not hasattr(teacher, "classes_")
+
+
+# int8 that would make a tiny student larger is not written
+def test_quantize_keeps_the_float_file_where_int8_is_larger(tmp_path):
+    from aeon_kd.deploy import load_student
+
+    X, y = make_data()
+    clf = DistilledClassifier(method="none", **QUICK).fit(X, y)  # the 3.7k-parameter LITE
+    plain = clf.export(tmp_path / "float.onnx")
+    with pytest.warns(UserWarning, match="quantize=True made the file larger"):
+        shipped = clf.export(tmp_path / "int8.onnx", quantize=True)
+    assert os.path.getsize(shipped) == os.path.getsize(plain)
+    assert load_student(shipped).metadata["quantized"] is False
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["float.onnx", "int8.onnx"]

@@ -685,6 +685,8 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
             Dynamic int8 quantisation of the weights after training (onnxruntime's for
             ONNX, torch's for TorchScript): smaller, usually slightly less accurate;
             compare with :func:`aeon_kd.deploy.load_student` ``(path).score(X, y)``.
+            Where the int8 file would be the larger (a student of a few thousand
+            parameters), the float32 file is written and a warning says so.
 
         Returns
         -------
