@@ -148,7 +148,7 @@ class SktimeDistilledClassifier(TunableMethodMixin, BaseClassifier):
         lr_schedule="cosine",
         optimizer="adamw",
         optimizer_params=None,
-        normalize="series",
+        normalize="channel",
         transfer_size="auto",
         augmentations="auto",
         class_weight=None,

@@ -20,7 +20,7 @@ __all__ = ["AUGMENTATIONS", "DEFAULT_AUGMENTATIONS", "augment", "check_augmentat
            "make_transfer_bank", "resolve_transfer_size"]  # fmt: skip
 
 #: ``transfer_size="auto"``: this many times the training set, within these bounds
-_AUTO_FACTOR, _AUTO_MIN, _AUTO_MAX = 10, 500, 4000
+_AUTO_FACTOR, _AUTO_MAX = 1, 4000
 
 
 def _smooth_curve(rng, n, length, sigma, knots=4):
@@ -176,20 +176,23 @@ def augment(X, name, rng, donors=None):
 def resolve_transfer_size(transfer_size, n_train):
     """Bank series for ``n_train`` training series.
 
-    ``"auto"`` gives ``min(4000, max(500, 10 * n_train))`` (tens of times a tiny training
-    set, bounded so a large one keeps its cost); an integer is a count, a float a
-    multiple of ``n_train``; 0 disables the transfer set.
+    ``"auto"`` gives ``min(4000, n_train)``: one augmented series per training series.
+    With ``max_epochs="auto"`` the student passes over its labelled series as often as
+    without a transfer set, so a bank ten times the training set (the first default)
+    left it a tenth of the passes and under-trained (``benchmarks/results/recipe.md``).
+    An integer is a count, a float a multiple of ``n_train``; 0 disables the transfer
+    set.
 
     Examples
     --------
     >>> from aeon_kd.transfer import resolve_transfer_size
-    >>> resolve_transfer_size("auto", 20), resolve_transfer_size("auto", 3000)
-    (500, 4000)
+    >>> resolve_transfer_size("auto", 20), resolve_transfer_size("auto", 9000)
+    (20, 4000)
     >>> resolve_transfer_size(2.5, 100), resolve_transfer_size(0, 100)
     (250, 0)
     """
     if transfer_size == "auto":
-        return int(min(_AUTO_MAX, max(_AUTO_MIN, _AUTO_FACTOR * n_train)))
+        return int(min(_AUTO_MAX, _AUTO_FACTOR * n_train))
     if isinstance(transfer_size, bool) or not isinstance(
         transfer_size, (int, np.integer, float, np.floating)
     ) or transfer_size < 0 or not np.isfinite(transfer_size):

@@ -25,6 +25,10 @@ import warnings
 
 import numpy as np
 
+#: the first default recipe (before round 3): series normalisation, a bank of
+#: min(4000, max(500, 10 n)) series and a step budget shared with the bank rows
+_FIRST = {"first_recipe": True, "normalize": "series"}
+
 VARIANTS = {
     # name: (method, estimator parameters)
     "none-cnn": ("none", {"student": "cnn"}),
@@ -40,21 +44,26 @@ VARIANTS = {
                            "normalize": None}),
     # round 2, the default recipe (LITE student, T=2, transfer set): does correcting the
     # teacher's wrong top class on labelled series (KDCTime) or dropping mixup pay?
-    "r2-none": ("none", {}),
-    "r2-kd": ("kd", {"temperature": 2.0}),
-    "r2-kd-fix": ("kd", {"temperature": 2.0, "label_correction": True}),
-    "r2-kd-nomix": ("kd", {"temperature": 2.0,
+    "r2-none": ("none", {"normalize": "series"}),
+    # the first default recipe, spelt out (it no longer is the default): a bank of
+    # min(4000, max(500, 10 n)) and a step budget shared with the bank rows
+    "r2-kd": ("kd", {"temperature": 2.0, **_FIRST}),
+    "r2-kd-fix": ("kd", {"temperature": 2.0, "label_correction": True, **_FIRST}),
+    "r2-kd-nomix": ("kd", {"temperature": 2.0, **_FIRST,
                            "augmentations": ("jitter", "scaling", "time_warp", "window_slice")}),
-    "r2-kd-fix-nomix": ("kd", {"temperature": 2.0, "label_correction": True,
+    "r2-kd-fix-nomix": ("kd", {"temperature": 2.0, "label_correction": True, **_FIRST,
                                "augmentations": ("jitter", "scaling", "time_warp",
                                                  "window_slice")}),
     # round 3: is the transfer-set student under-trained? The step budget is shared by
     # labelled and bank rows, so a 10x bank left ~20 epochs where `none` had ~180. Here
     # the student gets as many passes over its labelled series as `none`, beside a bank
     # of k x n series
-    "r3-kd-b0": ("kd", {"temperature": 2.0, "transfer_factor": 0, "labelled_epochs": True}),
-    "r3-kd-b1": ("kd", {"temperature": 2.0, "transfer_factor": 1, "labelled_epochs": True}),
-    "r3-kd-b3": ("kd", {"temperature": 2.0, "transfer_factor": 3, "labelled_epochs": True}),
+    "r3-kd-b0": ("kd", {"temperature": 2.0, "transfer_factor": 0, "labelled_epochs": True,
+                        "normalize": "series"}),
+    "r3-kd-b1": ("kd", {"temperature": 2.0, "transfer_factor": 1, "labelled_epochs": True,
+                        "normalize": "series"}),
+    "r3-kd-b3": ("kd", {"temperature": 2.0, "transfer_factor": 3, "labelled_epochs": True,
+                        "normalize": "series"}),
     # round 4: input scaling where the archive's series are not z-normalised
     "r4-none-series": ("none", {"normalize": "series"}),
     "r4-none-channel": ("none", {"normalize": "channel"}),
@@ -110,6 +119,11 @@ def run(dataset, seed, variants, done):
         factor = params.pop("transfer_factor", None)
         if factor is not None:
             params["transfer_size"] = int(factor * len(X_tr))
+        if params.pop("first_recipe", False):
+            from aeon_kd.training import auto_epochs
+
+            params["transfer_size"] = int(min(4000, max(500, 10 * len(X_tr))))
+            params["max_epochs"] = auto_epochs(len(X_tr) + params["transfer_size"], 32)
         if params.pop("labelled_epochs", False):
             from aeon_kd.training import auto_epochs
 
@@ -134,14 +148,87 @@ def run(dataset, seed, variants, done):
     return rows
 
 
+def summary(paths, rounds):
+    """Markdown: per round, each variant's inner-split accuracy by problem (mean over
+    seeds), its mean, and its wins/ties/losses against the round's first variant."""
+    import pandas as pd
+
+    frame = pd.concat([pd.read_csv(p) for p in paths if os.path.exists(p)])
+    frame = frame.drop_duplicates(["dataset", "seed", "variant"], keep="last")
+    out = []
+    for title, variants in rounds:
+        part = frame[frame.variant.isin(variants)]
+        paired = part.pivot_table(index=["dataset", "seed"], columns="variant",
+                                  values="accuracy").reindex(columns=list(variants)).dropna()
+        if paired.empty:
+            continue
+        # only (problem, seed) pairs where every variant of the round ran
+        table = paired.groupby(level="dataset").mean()
+        seeds = paired.groupby(level="dataset").size()
+        kept = part.set_index(["dataset", "seed"]).loc[paired.index]
+        teacher = kept.groupby(level="dataset").teacher_accuracy.mean().reindex(table.index)
+        out += [f"### {title}", "", "| problem | seeds | QUANT | " + " | ".join(variants) + " |",
+                "|---|---|---|" + "---|" * len(variants)]
+        for name, row in table.iterrows():
+            cells = " | ".join(f"{v:.3f}" for v in row)
+            out.append(f"| {name} | {seeds[name]} | {teacher[name]:.3f} | {cells} |")
+        base = table[variants[0]]
+        means = " | ".join(f"**{table[v].mean():.3f}**" for v in variants)
+        out.append(f"| mean | | {teacher.mean():.3f} | {means} |")
+        record = []
+        for v in variants[1:]:
+            diff = table[v] - base
+            record.append(f"`{v}` vs `{variants[0]}`: {int((diff > 1e-9).sum())} wins, "
+                          f"{int((diff.abs() <= 1e-9).sum())} ties, {int((diff < -1e-9).sum())} "
+                          "losses")
+        out += ["", "; ".join(record) + ".", ""]
+    return "\n".join(out)
+
+
+_SUMMARY_HEAD = """# Choosing the default recipe on inner splits of the tuning set
+
+Every figure is an accuracy on the inner 30 % of a tuning problem's *training* split, the
+variant trained on the other 70 % (stratified, seeded); test splits are never loaded.
+QUANT is fitted on the same 70 %. Written by
+`python benchmarks/recipe.py --summary benchmarks/results/recipe.md` from
+`recipe.csv` and `recipe_scaling.csv` (commands in `benchmarks/recipe.py`), on the
+2-core machine of the UCR table, with up to three runs side by side. Inner validation
+parts hold 5-180 series, so single problems are noisy: read the means and the records.
+Variants are spelt out in `VARIANTS` (later rounds do not depend on the defaults).
+
+"""
+
+
+ROUNDS = (
+    ("Round 1: the first recipe's students and temperatures (code of commit 41af494)",
+     ("none-cnn", "none-lite", "kd1-cnn-nobank", "kd1-cnn", "kd2-cnn", "kd4-cnn",
+      "kd1-lite", "kd1-cnn-old")),
+    ("Round 2: correcting the teacher's wrong top class, dropping mixup (first recipe)",
+     ("r2-none", "r2-kd", "r2-kd-fix", "r2-kd-nomix", "r2-kd-fix-nomix")),
+    ("Round 3: bank size with as many passes over the labelled series as `none`",
+     ("r2-none", "r2-kd", "r3-kd-b0", "r3-kd-b1", "r3-kd-b3")),
+    ("Round 3, wider: the first recipe against a bank of n with labelled passes",
+     ("r2-none", "r2-kd", "r3-kd-b1")),
+    ("Round 4: input scaling on the problems the archive does not z-normalise",
+     ("r4-none-series", "r4-none-channel", "r4-none-raw")),
+)  # fmt: skip
+
+
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--summary", default=None, metavar="MD",
+                        help="write the rounds' tables from the CSVs to MD and stop")
     parser.add_argument("--out", default="benchmarks/results/recipe.csv")
     parser.add_argument("--datasets", nargs="*", default=PROBLEMS)
     parser.add_argument("--seeds", nargs="*", type=int, default=[0])
     parser.add_argument("--variants", nargs="*", default=list(VARIANTS))
     parser.add_argument("--n-jobs", type=int, default=2)
     args = parser.parse_args()
+    if args.summary:
+        paths = [args.out, os.path.join(os.path.dirname(args.out), "recipe_scaling.csv")]
+        with open(args.summary, "w", encoding="utf-8") as f:
+            f.write(_SUMMARY_HEAD + summary(paths, ROUNDS) + "\n")
+        return
     from joblib import Parallel, delayed
 
     done = set()

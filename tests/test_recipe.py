@@ -126,7 +126,7 @@ def test_series_normalisation_is_in_the_graph_of_predict_torchscript_and_onnx(tm
 
     X, y = make_data(n=24, length=20)
     X = 40.0 * X + 7.0  # far from z-normalised
-    clf = DistilledClassifier(method="none", max_epochs=3, **TINY).fit(X, y)
+    clf = DistilledClassifier(method="none", normalize="series", max_epochs=3, **TINY).fit(X, y)
     assert isinstance(clf.student_, SeriesNormalized)
     proba = clf.predict_proba(X)
     # gain and offset per series do not change the prediction
@@ -209,8 +209,9 @@ def test_auto_epochs_follow_the_step_budget(monkeypatch):
     X, y = make_data(n=24)
     clf = DistilledClassifier(method="kd", transfer_size=40, **{**TINY, "batch_size": 32})
     clf.fit(X, y, teacher=CentroidTeacher())
-    # 24 training + 40 transfer series in batches of 32: 2 steps an epoch, 30 epochs
-    assert len(clf.history_) == auto_epochs(24 + 40, 32, steps=60) == 30
+    # the budget counts passes over the 24 labelled series (1 step an epoch at batch 32):
+    # 60 epochs, whatever the 40 transfer series add to each
+    assert len(clf.history_) == auto_epochs(24, 32, steps=60) == 60
     assert auto_epochs(20, 32) == 1000 and auto_epochs(9000, 32) == 20
 
 

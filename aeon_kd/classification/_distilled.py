@@ -101,10 +101,11 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
     student_params : dict, default=None
         Keyword arguments of the student builder, e.g. ``{"hidden_size": 32}``.
     max_epochs : int or "auto", default="auto"
-        Training epochs. ``"auto"`` gives a budget of about
-        :data:`aeon_kd.training.AUTO_STEPS` optimisation steps over the training and
-        transfer-set series (at least 20 and at most 1,000 epochs): tiny training sets
-        train for many epochs, large ones for few.
+        Training epochs. ``"auto"`` gives the epochs that make about
+        :data:`aeon_kd.training.AUTO_STEPS` optimisation steps over the labelled
+        training series alone (at least 20 and at most 1,000 epochs): tiny training
+        sets train for many epochs, large ones for few, and a transfer set adds its
+        series to every epoch rather than taking passes away from the labelled ones.
     batch_size : int, default=32
         Mini-batch size.
     lr : float, default=1e-2
@@ -130,19 +131,22 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
     optimizer_params : dict, default=None
         Its keyword arguments besides ``lr``; None gives ``{"weight_decay": 0.01}`` for
         AdamW and nothing for the others.
-    normalize : {"series", "channel", None}, default="series"
+    normalize : {"channel", "series", None}, default="channel"
         Input scaling inside the student's graph (so ``predict``, TorchScript and ONNX
-        apply it identically): ``"series"`` z-normalises each channel of each series;
-        ``"channel"`` standardises each channel with the training set's mean and
-        standard deviation, keeping the levels and amplitudes that differ between
-        series; None feeds the series as given.
+        apply it identically): ``"channel"`` standardises each channel with the
+        training set's mean and standard deviation, keeping the levels and amplitudes
+        that differ between series; ``"series"`` z-normalises each channel of each
+        series (gain and offset invariant: on problems the archive does not
+        z-normalise it lost 0.12 accuracy on average, JapaneseVowels 0.96 -> 0.78);
+        None feeds the series as given.
     transfer_size : int, float or "auto", default="auto"
         Size of the transfer set: augmented training series (plus any
         ``X_unlabelled`` given to ``fit``) that the teacher labels once, before
         training, and on which the student matches the teacher (distillation terms
         only). An int is a count, a float a multiple of the training set, 0 disables
-        it; ``"auto"`` is ``min(4000, max(500, 10 * n_train))``. A tenth of it (50 to
-        500 series) more is held out to measure ``teacher_agreement_``. Used by
+        it; ``"auto"`` is ``min(4000, n_train)``, one augmented series per training
+        series. A tenth of it (50 to 500 series) more is held out to measure
+        ``teacher_agreement_``. Used by
         methods that learn from a teacher and not from target-domain data.
     augmentations : "auto" or list of str, default="auto"
         Augmentations that make the transfer set, one drawn per series: names of
@@ -254,7 +258,7 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         lr_schedule="cosine",
         optimizer="adamw",
         optimizer_params=None,
-        normalize="series",
+        normalize="channel",
         transfer_size="auto",
         augmentations="auto",
         class_weight=None,
@@ -439,7 +443,9 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
                 valid_index=valid_index,
                 per_row=per_row,
                 auxiliary=auxiliary,
-                config=self._training_config(len(rows["train_index"]), seed, class_weights),
+                # the budget counts passes over the labelled series: the transfer set
+                # adds steps instead of taking them (a shared budget under-trained)
+                config=self._training_config(len(train_index), seed, class_weights),
                 online_teacher=adapter if getattr(adapter, "kind", "") == "white-box" else None,
                 target=None
                 if X_target is None
