@@ -24,6 +24,8 @@ import warnings
 
 __all__ = ["main"]
 
+#: --teacher of 'distill': named teachers of aeon_kd.teachers.build_teacher, or none (the
+#: words stay here so that --help imports nothing heavy)
 TEACHERS = {
     "quant": "aeon's QUANTClassifier, black-box (fitted here; out-of-fold soft labels)",
     "lstm": "3 x 100 LSTM (aeon_kd.teachers.RecurrentTeacher), white-box: hidden states",
@@ -36,18 +38,12 @@ class CommandError(Exception):
 
 
 def _build_teacher(name, random_state, max_epochs):
-    if name == "quant":
-        from aeon.classification.interval_based import QUANTClassifier
+    if name == "none":
+        return None
+    from aeon_kd.teachers import build_teacher
 
-        return QUANTClassifier(random_state=random_state)
-    if name == "lstm":
-        from aeon_kd.teachers import RECURRENT_TEACHER_PARAMS, RecurrentTeacher
-
-        params = {**RECURRENT_TEACHER_PARAMS, "random_state": random_state}
-        if max_epochs is not None:
-            params["max_epochs"] = max_epochs
-        return RecurrentTeacher(**params)
-    return None
+    params = {"max_epochs": max_epochs} if name == "lstm" and max_epochs is not None else {}
+    return build_teacher(name, random_state, **params)
 
 
 def _epochs(text):

@@ -116,20 +116,9 @@ def _as_aeon_classifier(estimator):
 
 
 def _build_teacher(name, seed, teacher_params):
-    params = dict(teacher_params.get(name, {}))
-    if name == "quant":
-        from aeon.classification.interval_based import QUANTClassifier
+    from aeon_kd.teachers import build_teacher
 
-        return QUANTClassifier(random_state=seed, **params)
-    if name == "lstm":
-        from aeon_kd.teachers import RECURRENT_TEACHER_PARAMS, RecurrentTeacher
-
-        return RecurrentTeacher(**{**RECURRENT_TEACHER_PARAMS, "random_state": seed, **params})
-    if name == "minirocket":
-        from aeon.classification.convolution_based import MiniRocketClassifier
-
-        return MiniRocketClassifier(random_state=seed, **params)
-    raise ValueError(f"Unknown teacher {name!r}; the runner builds {list(TEACHERS)}.")
+    return build_teacher(name, seed, **teacher_params.get(name, {}))
 
 
 def _torch_params(module):

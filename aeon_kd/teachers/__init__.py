@@ -11,8 +11,10 @@ from aeon_kd.teachers._default import (
     DOMAIN_TEACHER_PARAMS,
     RECURRENT_TEACHER_PARAMS,
     RecurrentTeacher,
+    build_teacher,
     default_teacher,
     fit_domain_adversarial_teacher,
+    list_teachers,
 )
 from aeon_kd.teachers._forecasting import (
     BUILTIN_FORECAST_TEACHERS,
@@ -33,7 +35,9 @@ __all__ = [
     "RecurrentTeacher",
     "Teacher",
     "TorchTeacher",
+    "build_teacher",
     "default_teacher",
     "fit_domain_adversarial_teacher",
+    "list_teachers",
     "resolve_teacher",
 ]

@@ -203,6 +203,70 @@ def _stratified_split(y_index, validation_size, seed):
     return np.sort(train), np.sort(valid)
 
 
+def _quant(random_state, **params):
+    from aeon.classification.interval_based import QUANTClassifier
+
+    return QUANTClassifier(random_state=random_state, **params)
+
+
+def _minirocket(random_state, **params):
+    from aeon.classification.convolution_based import MiniRocketClassifier
+
+    return MiniRocketClassifier(random_state=random_state, **params)
+
+
+def _lstm(random_state, **params):
+    return RecurrentTeacher(**{**RECURRENT_TEACHER_PARAMS, "random_state": random_state,
+                               **params})  # fmt: skip
+
+
+#: classification teachers by name: what the estimators' defaults, the command line
+#: and the benchmark runner build, each from this one table
+NAMED_TEACHERS = {
+    "quant": (_quant, "aeon's QUANTClassifier, black-box (out-of-fold soft labels when "
+              "fitted inside fit)"),
+    "lstm": (_lstm, "3 x 100 LSTM (aeon_kd.teachers.RecurrentTeacher), white-box: "
+             "hidden states"),
+    "minirocket": (_minirocket, "aeon's MiniRocketClassifier, black-box (ridge scores: "
+                   "decision_function)"),
+}  # fmt: skip
+
+
+def list_teachers():
+    """Names and one-line descriptions of the teachers :func:`build_teacher` makes.
+
+    Examples
+    --------
+    >>> from aeon_kd.teachers import list_teachers
+    >>> sorted(list_teachers())
+    ['lstm', 'minirocket', 'quant']
+    """
+    return {name: description for name, (_, description) in sorted(NAMED_TEACHERS.items())}
+
+
+def build_teacher(name, random_state=None, **params):
+    """A fresh, unfitted teacher by name (see :func:`list_teachers`).
+
+    Parameters
+    ----------
+    name : str
+    random_state : int or None, default=None
+    **params
+        The teacher's own parameters (e.g. ``max_epochs`` of ``"lstm"``).
+
+    Examples
+    --------
+    >>> from aeon_kd.teachers import build_teacher
+    >>> type(build_teacher("quant", 0)).__name__
+    'QUANTClassifier'
+    >>> build_teacher("lstm", 0, max_epochs=5).max_epochs
+    5
+    """
+    if name not in NAMED_TEACHERS:
+        raise ValueError(f"Unknown teacher {name!r}; choose from {sorted(NAMED_TEACHERS)}.")
+    return NAMED_TEACHERS[name][0](random_state, **params)
+
+
 def default_teacher(needs, seed, device="cpu"):
     """Build the teacher trained inside ``fit`` when ``teacher=None``.
 
@@ -243,12 +307,9 @@ def default_teacher(needs, seed, device="cpu"):
     ('RecurrentTeacher', 3, 100)
     """
     if set(needs) <= {"logits"}:
-        from aeon.classification.interval_based import QUANTClassifier
-
-        return QUANTClassifier(random_state=seed)
+        return build_teacher("quant", seed)
     if set(needs) <= {"logits", "hidden", "features"}:
-        params = {**RECURRENT_TEACHER_PARAMS, "random_state": seed, "device": device}
-        return RecurrentTeacher(**params)
+        return build_teacher("lstm", seed, device=device)
     raise ValueError(
         f"No built-in teacher gives {sorted(needs)}; pass a teacher that does."
     )
