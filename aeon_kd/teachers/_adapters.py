@@ -546,7 +546,7 @@ def _fit_and_predict_out_of_fold(estimator, X, y_labels, seed):
             "Every class has a single training series, so out-of-fold teacher "
             "probabilities cannot be computed; the teacher's in-sample probabilities are "
             "used instead.",
-            stacklevel=4,
+            stacklevel=8,  # the user's call to fit (see classification._USER_FRAME)
         )
         return fitted, None
     method = "predict_proba" if hasattr(fitted, "predict_proba") else "decision_function"
@@ -566,7 +566,7 @@ def _fit_and_predict_out_of_fold(estimator, X, y_labels, seed):
             f"{int(unseen.sum())} training series belong to classes with a single series "
             "(or too few for 5 folds), so their teacher probabilities are in-sample ones; "
             "every other series gets out-of-fold probabilities.",
-            stacklevel=4,
+            stacklevel=8,
         )
     return fitted, logits
 
