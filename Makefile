@@ -36,8 +36,9 @@ test: setup setup-harness
 	$(BIN)/ruff check aeon_kd tests benchmarks examples docs/conf.py
 	$(BIN)/python -m pytest -q
 
-# The UCR suite on the tsml-eval harness: 12 datasets x 5 methods x 2 students x 3
-# resamples, two tasks at a time; resumable. Results, pictures and summary in
+# The UCR suite on the tsml-eval harness: the 30 tuning problems x 7 models (plus the
+# QUANT teacher and the MiniRocket competitor) x 3 resamples, two tasks at a time;
+# resumable. Results, pictures and summary in
 # benchmarks/results/ (ucr/, ucr_*.png, ucr_summary.md).
 bench: setup setup-harness
 	$(BIN)/python benchmarks/ucr.py

@@ -6,7 +6,7 @@ tsml-eval's ``run_classification_experiment`` (results files in the tsml format 
 pictures and ``<out>/../ucr_summary.md`` summarise it. Resumable: finished rows are
 skipped.
 
-    make bench                       # the committed suite (12 datasets x 3 resamples)
+    make bench                       # the committed suite (30 tuning problems x 3 resamples)
     make bench-smoke                 # 2 datasets x 2 methods x 1 resample, a few epochs
     python benchmarks/ucr.py --backend dask --scheduler tcp://host:8786   # a Dask cluster
 """

@@ -16,10 +16,34 @@ import pandas as pd
 from scipy.stats import wilcoxon
 
 
+def _record(diff):
+    return (f"{int((diff > 0).sum())} wins, {int((diff == 0).sum())} ties, "
+            f"{int((diff < 0).sum())} losses")
+
+
+def _compared(complete, path):
+    """This recipe against an earlier one, on the datasets both have complete."""
+    earlier = pd.read_csv(path).pivot_table(index="dataset", columns="model",
+                                            values="accuracy")
+    common = complete.index.intersection(earlier.dropna(subset=["none", "kd"]).index)
+    if not len(common):
+        return []
+    now, then = complete.loc[common], earlier.loc[common]
+    return [
+        f"- Against the earlier recipe (`{path}`) on the same {len(common)} datasets: kd "
+        f"{now['kd'].mean():.4f} (earlier {then['kd'].mean():.4f}), none "
+        f"{now['none'].mean():.4f} (earlier {then['none'].mean():.4f}); KD vs no KD now "
+        f"{_record(now['kd'] - now['none'])}, earlier {_record(then['kd'] - then['none'])}; "
+        f"kd now vs kd earlier: {_record(now['kd'] - then['kd'])}.",
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--results", default="benchmarks/results/ucr/results.csv")
     parser.add_argument("--out", default="benchmarks/results/ucr_targets.md")
+    parser.add_argument("--compare", default="benchmarks/results/ucr_v1/results.csv",
+                        help="an earlier recipe's results.csv, compared on common datasets")
     args = parser.parse_args()
     frame = pd.read_csv(args.results)
     acc = frame.pivot_table(index="dataset", columns="model", values="accuracy")
@@ -73,6 +97,8 @@ def main():
                  f"over {len(seconds)} datasets; the largest: "
                  + ", ".join(f"{d} ({int(n_train[d])} series) {seconds[d]:.0f} s"
                              for d in seconds.sort_values().index[-4:]) + ".")
+    if args.compare and os.path.exists(args.compare) and args.compare != args.results:
+        lines += _compared(complete, args.compare)
     lines.append("")
     lines.append("Per dataset (accuracy, mean over resamples):")
     lines.append("")

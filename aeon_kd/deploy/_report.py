@@ -334,6 +334,17 @@ class DistillationReport:
         return str(self)
 
 
+def _student_label(student):
+    """The network's class, with the input scaling that wraps it in the graph."""
+    from aeon_kd.students import ChannelStandardized, SeriesNormalized
+
+    for wrapper, scaling in ((ChannelStandardized, "channel-standardised"),
+                             (SeriesNormalized, "series-normalised")):  # fmt: skip
+        if isinstance(student, wrapper):
+            return f"{type(student.net).__name__} ({scaling})"
+    return type(student).__name__
+
+
 def _torch_predict(module):
     device = next(module.parameters(), torch.zeros(0)).device
 
@@ -372,7 +383,7 @@ def build_report(
     their teacher adapter's batched forecasts).
     """
     student_row = profile_model(
-        f"student {type(student).__name__}", student, _torch_predict(student), student_shape,
+        f"student {_student_label(student)}", student, _torch_predict(student), student_shape,
         module=student, budget_s=budget_s,
     )
     teacher_row = None
