@@ -51,12 +51,11 @@ def _epochs(text):
     if text == "auto":
         return text
     try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 'auto' or an integer >= 1, got {text!r}")
-    return value
+        return _positive_int(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"must be 'auto' or an integer >= 1, got {text!r}"
+        ) from None
 
 
 def _positive_int(text):
