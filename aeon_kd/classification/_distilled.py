@@ -628,9 +628,9 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
             allow_single_class=allow_single_class,
         )
 
-    def _predict_proba(self, X):
+    def _predict_proba(self, X, log=False):
         _check_finite(X, "X")
-        return self._student_proba(self._student_input(X))
+        return self._student_proba(self._student_input(X), log=log)
 
     def _predict(self, X):
         return self.classes_[np.argmax(self._predict_proba(X), axis=1)]
@@ -665,8 +665,7 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         self._check_is_fitted()
         X = self._preprocess_collection(X, store_metadata=False)
         self._check_shape(X)
-        _check_finite(X, "X")
-        return self._student_proba(self._student_input(X), log=True)
+        return self._predict_proba(X, log=True)
 
     # -- deployment -----------------------------------------------------------------
 

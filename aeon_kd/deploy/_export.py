@@ -398,20 +398,16 @@ def deployment_facts(estimator):
     if student is None:
         student = method.default_student
     elif not isinstance(student, str):
-        module = estimator.student_
-        student = type(getattr(module, "net", module) if _is_wrapper(module) else module).__name__
+        from aeon_kd.students import SeriesNormalized
+
+        module = estimator.student_  # the user's network, not its input-scaling wrapper
+        student = type(module.net if isinstance(module, SeriesNormalized) else module).__name__
     return {
         "method": getattr(method, "name", type(method).__name__),
         "student": student,
         "n_student_params": int(estimator.n_student_params_),
         "aeon_kd_version": aeon_kd.__version__,
     }
-
-
-def _is_wrapper(module):
-    from aeon_kd.students import SeriesNormalized
-
-    return isinstance(module, SeriesNormalized)
 
 
 def labels_metadata(classes):

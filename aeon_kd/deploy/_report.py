@@ -336,12 +336,10 @@ class DistillationReport:
 
 def _student_label(student):
     """The network's class, with the input scaling that wraps it in the graph."""
-    from aeon_kd.students import ChannelStandardized, SeriesNormalized
+    from aeon_kd.students import SeriesNormalized
 
-    for wrapper, scaling in ((ChannelStandardized, "channel-standardised"),
-                             (SeriesNormalized, "series-normalised")):  # fmt: skip
-        if isinstance(student, wrapper):
-            return f"{type(student.net).__name__} ({scaling})"
+    if isinstance(student, SeriesNormalized):
+        return f"{type(student.net).__name__} ({student.scaling})"
     return type(student).__name__
 
 

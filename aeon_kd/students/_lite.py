@@ -56,6 +56,9 @@ class SeriesNormalized(nn.Module):
     True
     """
 
+    #: how the input is scaled, as reports name it
+    scaling = "series-normalised"
+
     def __init__(self, net):
         super().__init__()
         self.net = net
@@ -65,13 +68,16 @@ class SeriesNormalized(nn.Module):
         """The wrapped network's signals."""
         return available_signals(self.net)
 
+    def _scale(self, x):
+        return _zscore(x)
+
     def forward_signals(self, x):
-        """Signals of the wrapped network on the normalised series."""
-        return signals_of(self.net, _zscore(x), None)
+        """Signals of the wrapped network on the scaled series."""
+        return signals_of(self.net, self._scale(x), None)
 
     def forward(self, x):
-        """Logits of the wrapped network on the normalised series."""
-        return self.net(_zscore(x))
+        """Logits of the wrapped network on the scaled series."""
+        return self.net(self._scale(x))
 
 
 class ChannelStandardized(SeriesNormalized):
@@ -102,6 +108,8 @@ class ChannelStandardized(SeriesNormalized):
     [5.1, 4.8]
     """
 
+    scaling = "channel-standardised"
+
     def __init__(self, net, mean, std):
         super().__init__(net)
         mean = torch.as_tensor(np.asarray(mean, dtype=np.float32)).reshape(1, -1, 1)
@@ -117,14 +125,6 @@ class ChannelStandardized(SeriesNormalized):
 
     def _scale(self, x):
         return (x - self.mean) / self.std
-
-    def forward_signals(self, x):
-        """Signals of the wrapped network on the standardised series."""
-        return signals_of(self.net, self._scale(x), None)
-
-    def forward(self, x):
-        """Logits of the wrapped network on the standardised series."""
-        return self.net(self._scale(x))
 
 
 def _custom_filters(n_channels):
