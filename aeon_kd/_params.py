@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aeon_kd.methods import resolve_method
 
-__all__ = ["TunableMethodMixin"]
+__all__ = ["TunableMethodMixin", "store_parameters"]
 
 _PREFIX = "method__"
 
@@ -33,3 +33,26 @@ class TunableMethodMixin:
             if isinstance(method, str | list | tuple):
                 params = {**params, "method": resolve_method(method)}
         return super().set_params(**params)
+
+
+def store_parameters(estimator, values):
+    """Set every constructor parameter of ``estimator`` from ``values`` (its ``locals()``).
+
+    The estimators share most of their parameters; their constructors keep the
+    explicit signatures scikit-learn reads (``get_params``, ``clone``) and store them
+    here, unchanged, as scikit-learn requires.
+
+    Examples
+    --------
+    >>> from aeon_kd._params import store_parameters
+    >>> class Estimator:
+    ...     def __init__(self, lr=0.1, verbose=False):
+    ...         store_parameters(self, locals())
+    >>> vars(Estimator(lr=0.5))
+    {'lr': 0.5, 'verbose': False}
+    """
+    import inspect
+
+    for name in inspect.signature(type(estimator).__init__).parameters:
+        if name != "self":
+            setattr(estimator, name, values[name])

@@ -15,6 +15,7 @@ status is 2; nothing is written when a command fails.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import platform
 import shlex
@@ -116,10 +117,13 @@ def _distill(args):
         folder = os.path.dirname(os.path.abspath(args.export))
         if not os.path.isdir(folder):
             raise CommandError(f"--export: the folder {folder!r} does not exist.")
-        if args.format == "onnx":
-            from aeon_kd.deploy._export import _import_onnx
-
-            _import_onnx("--format onnx")
+        if args.format == "onnx" and not all(
+            importlib.util.find_spec(name) for name in ("onnx", "onnxruntime")
+        ):
+            raise CommandError(
+                "--format onnx needs the packages onnx and onnxruntime: "
+                "pip install 'aeon-kd[onnx]' (or --format torchscript)."
+            )
     X, y = load_classification_dataset(args.dataset, "train", extract_path=args.extract_path)
     X_test, y_test = load_classification_dataset(
         args.dataset, "test", extract_path=args.extract_path
@@ -143,13 +147,7 @@ def _distill(args):
     student_accuracy = clf.score(X_test, y_test)
     print(f"\nfit in {seconds:.1f} s (teacher and student)")
     if clf.teacher_ is not None and hasattr(clf.teacher_, "predict"):
-        from aeon_kd.teachers._adapters import estimator_input
-
-        # teachers built here learnt on the student's input (resampled if asked)
-        X_teacher = estimator_input(clf.teacher_, clf._student_input(X_test))
-        teacher_pred = clf.teacher_.predict(X_teacher)
-        teacher_accuracy = float(np.mean(np.asarray(teacher_pred) == y_test))
-        print(f"teacher test accuracy: {teacher_accuracy:.4f}")
+        print(f"teacher test accuracy: {clf.score_teacher(X_test, y_test):.4f}")
     print(f"student test accuracy: {student_accuracy:.4f}\n")
     print(clf.report(budget_s=args.budget))
     if args.export:
@@ -249,17 +247,7 @@ def _students(args):
     return 0
 
 
-def _parser():
-    from aeon_kd import __version__
-
-    parser = argparse.ArgumentParser(
-        prog="aeon-kd",
-        description="Knowledge distillation for time series: distil a teacher into a "
-        "compact student, benchmark methods, list methods and students.",
-    )
-    parser.add_argument("--version", action="version", version=f"aeon-kd {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
+def _add_distill(sub):
     distill = sub.add_parser(
         "distill", help="distil a teacher into a student on a UCR/UEA dataset",
         description="Fit a teacher and a student on a dataset's train split, print their "
@@ -291,6 +279,8 @@ def _parser():
     distill.add_argument("--quiet", action="store_true", help="no per-epoch progress")
     distill.set_defaults(run=_distill)
 
+
+def _add_bench(sub):
     from aeon_kd.benchmarking import DEFAULT_DATASETS, DEFAULT_METHODS
 
     bench = sub.add_parser(
@@ -320,6 +310,21 @@ def _parser():
     bench.add_argument("--report-only", action="store_true",
                        help="redraw the pictures and summary from results.csv")
     bench.set_defaults(run=_bench)
+
+
+def _parser():
+    from aeon_kd import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="aeon-kd",
+        description="Knowledge distillation for time series: distil a teacher into a "
+        "compact student, benchmark methods, list methods and students.",
+    )
+    parser.add_argument("--version", action="version", version=f"aeon-kd {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    _add_distill(sub)
+    _add_bench(sub)
 
     methods = sub.add_parser("methods", help="list the methods, what each needs, its paper",
                              description="The registered distillation methods.")

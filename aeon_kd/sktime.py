@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sktime.classification.base import BaseClassifier
 
-from aeon_kd._params import TunableMethodMixin
+from aeon_kd._params import TunableMethodMixin, store_parameters
 
 __all__ = ["SktimeDistilledClassifier"]
 
@@ -67,6 +67,9 @@ class SktimeDistilledClassifier(TunableMethodMixin, BaseClassifier):
     checkpoint_dir : str, os.PathLike or None, default=None
         Folder for per-epoch training state; a later fit with the same folder resumes.
         See :class:`aeon_kd.DistilledClassifier`.
+    callbacks : list or None, default=None
+        Extra skorch callbacks for the student's training. See
+        :class:`aeon_kd.DistilledClassifier`.
 
     Attributes
     ----------
@@ -157,28 +160,9 @@ class SktimeDistilledClassifier(TunableMethodMixin, BaseClassifier):
         device="cpu",
         verbose=False,
         checkpoint_dir=None,
+        callbacks=None,
     ):
-        self.teacher = teacher
-        self.method = method
-        self.student = student
-        self.student_params = student_params
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.validation_size = validation_size
-        self.patience = patience
-        self.lr_schedule = lr_schedule
-        self.optimizer = optimizer
-        self.optimizer_params = optimizer_params
-        self.normalize = normalize
-        self.transfer_size = transfer_size
-        self.augmentations = augmentations
-        self.class_weight = class_weight
-        self.resample_length = resample_length
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
-        self.checkpoint_dir = checkpoint_dir
+        store_parameters(self, locals())
         super().__init__()
 
     def _fit(self, X, y):

@@ -14,7 +14,7 @@ from aeon.testing.estimator_checking._yield_forecasting_checks import (
 from sklearn.base import clone
 from torch import nn
 
-import aeon_kd.forecasting._distilled as distilled_module
+import aeon_kd._core as distilled_module  # the pipeline the forecaster runs
 from aeon_kd import DistilledForecaster
 from aeon_kd.datasets import evaluate_forecaster, make_ett_like
 from aeon_kd.methods import TimeDistill

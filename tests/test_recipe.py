@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from aeon_kd import DistilledClassifier
+from aeon_kd.methods import HintonKD
 from aeon_kd.students import FCNStudent, LITEStudent, SeriesNormalized, count_parameters
 from aeon_kd.testing import CentroidTeacher, CountingTeacher
 from aeon_kd.training import auto_epochs
@@ -202,7 +203,7 @@ def test_a_split_the_training_set_cannot_spare_is_skipped_with_a_warning(size):
 
 
 def test_auto_epochs_follow_the_step_budget(monkeypatch):
-    import aeon_kd.classification._distilled as module
+    import aeon_kd._core as module
 
     # a budget of 60 steps keeps the test fast; the rule is what is checked
     monkeypatch.setattr(module, "auto_epochs", lambda n, b: auto_epochs(n, b, steps=60))
@@ -263,7 +264,6 @@ def test_out_of_fold_uses_five_folds_beside_a_rare_class(monkeypatch):
 
 
 def test_label_correction_swaps_a_wrong_top_class_and_leaves_the_rest():
-    from aeon_kd.methods import HintonKD
     from aeon_kd.methods.kd import correct_to_label
 
     teacher = torch.tensor([[2.0, 1.0, 0.0], [0.0, 3.0, 1.0]])
@@ -275,3 +275,16 @@ def test_label_correction_swaps_a_wrong_top_class_and_leaves_the_rest():
     clf = DistilledClassifier(method=method, transfer_size=20, max_epochs=2, **TINY)
     clf.fit(X, y, teacher=CentroidTeacher())
     assert np.isfinite(clf.history_[-1]["train_kd"])
+
+
+def test_distilling_on_the_transfer_set_only_leaves_labelled_series_to_their_labels():
+    X, y = make_data(n=24)
+    params = {**TINY, "max_epochs": 2}
+    without_bank = DistilledClassifier(method=HintonKD(distil_labelled=False),
+                                       transfer_size=0, **params)  # fmt: skip
+    without_bank.fit(X, y, teacher=CentroidTeacher())
+    assert all(row["train_kd"] == 0.0 for row in without_bank.history_)  # trains as "none"
+    with_bank = DistilledClassifier(method=HintonKD(distil_labelled=False),
+                                    transfer_size=24, **params)  # fmt: skip
+    with_bank.fit(X, y, teacher=CentroidTeacher())
+    assert all(row["train_kd"] > 0.0 for row in with_bank.history_)

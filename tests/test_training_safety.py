@@ -7,7 +7,8 @@ from aeon.datasets import load_italy_power_demand
 from sklearn.exceptions import NotFittedError
 
 from aeon_kd import DistilledClassifier, DistilledForecaster
-from aeon_kd.methods import HintonKD
+from aeon_kd.methods import TSD, HintonKD, MemKD
+from aeon_kd.students import build_student
 from aeon_kd.testing import CentroidTeacher
 from aeon_kd.training import TrainingDivergedError, TrainingInterruptedWarning
 
@@ -30,9 +31,9 @@ def _clf(**params):
 class InterruptAt:
     """Wraps a method's loss_terms to raise KeyboardInterrupt at training step ``n``."""
 
-    def __init__(self, monkeypatch, n):
+    def __init__(self, monkeypatch, n, method_class=HintonKD):
         self.calls = 0
-        original = HintonKD.loss_terms
+        original = method_class.loss_terms
 
         def loss_terms(method, batch):
             if batch.training:
@@ -41,7 +42,7 @@ class InterruptAt:
                     raise KeyboardInterrupt
             return original(method, batch)
 
-        monkeypatch.setattr(HintonKD, "loss_terms", loss_terms)
+        monkeypatch.setattr(method_class, "loss_terms", loss_terms)
 
 
 def _steps_per_epoch(n_train, batch_size=16):
@@ -140,6 +141,31 @@ def test_resumed_fit_equals_an_uninterrupted_one(data, tmp_path, monkeypatch):
     assert [r["train_loss"] for r in resumed.history_] == pytest.approx(
         [r["train_loss"] for r in uninterrupted.history_], abs=1e-6
     )
+
+
+@pytest.mark.parametrize("method_class", [TSD, MemKD])
+def test_methods_drawing_during_training_resume_to_the_uninterrupted_fit(
+    data, tmp_path, monkeypatch, method_class
+):
+    # TSD's windows and MemKD's spans come from the method's own generator: its state
+    # is saved in the checkpoint, so a resumed fit draws what an uninterrupted one does
+    X, y, X_test = data
+    X, y = X[:48], y[:48]
+    if method_class is TSD:
+        teacher, params = CentroidTeacher(), {"method": TSD(n_windows=4, bank_size=8)}
+    else:
+        torch.manual_seed(0)
+        teacher = build_student("lstm", {"hidden_size": 8}, 1, 2, "classification").eval()
+        params = {"method": MemKD(n_pairs=4), "student": "lstm"}
+    uninterrupted = _clf(**params).fit(X, y, teacher=teacher)
+    with monkeypatch.context() as patch:
+        InterruptAt(patch, 2 * _steps_per_epoch(int(len(X) * 0.8)) + 1, method_class)
+        with pytest.warns(TrainingInterruptedWarning):
+            _clf(checkpoint_dir=tmp_path, **params).fit(X, y, teacher=teacher)
+    resumed = _clf(checkpoint_dir=tmp_path, **params).fit(X, y, teacher=teacher)
+    assert len(resumed.history_) == 6
+    np.testing.assert_array_equal(resumed.predict_proba(X_test),
+                                  uninterrupted.predict_proba(X_test))
 
 
 def test_raising_max_epochs_continues_a_finished_fit(data, tmp_path):

@@ -203,6 +203,44 @@ def _median(values):
 # ---------------------------------------------------------------------------------------
 
 
+def _student_record(model, student_rows, means, paired, ranks, is_best, metric):
+    """One student model's row of :func:`summary_table`."""
+    model_rows = student_rows[student_rows["model"] == model]
+    model_means = means.loc[model]
+    has_pairs = model in paired.index.get_level_values("model")
+    model_pairs = paired.loc[model] if has_pairs else paired.iloc[0:0]
+    return {
+        "model": model,
+        "method": "/".join(dict.fromkeys(model_rows["method"])),
+        "teacher": "/".join(dict.fromkeys(model_rows["teacher"])),
+        "n_datasets": len(model_means),
+        f"mean_{metric}": float(model_means[metric].mean()),
+        "mean_rank": float(ranks[model].mean()) if model in ranks else math.nan,
+        "wins": int(is_best[model].sum()) if model in is_best else 0,
+        f"median_{metric}_kept": _median(model_pairs["kept"]),
+        "median_compression_bytes": _median(model_pairs["compression_bytes"]),
+        "median_compression_params": _median(model_pairs["compression_params"]),
+        "mean_agreement": float(model_means["agreement"].mean()),
+        "median_fit_seconds": _median(model_means["fit_seconds"]),
+        "median_predict_ms_per_series": _median(model_means["predict_ms_per_series"]),
+        "median_n_params": _median(model_means["n_params"]),
+    }
+
+
+def _teacher_record(model, means, metric):
+    """One teacher or competitor model's row of :func:`summary_table`."""
+    model_means = means.loc[model]
+    return {
+        "model": model,
+        "n_datasets": len(model_means),
+        f"mean_{metric}": float(model_means[metric].mean()),
+        "median_n_params": _median(model_means["n_params"]),
+        "median_n_bytes": _median(model_means["n_bytes"]),
+        "median_fit_seconds": _median(model_means["fit_seconds"]),
+        "median_predict_ms_per_series": _median(model_means["predict_ms_per_series"]),
+    }
+
+
 def summary_table(results, metric="accuracy"):
     """Per-model summary of a distillation benchmark.
 
@@ -289,50 +327,18 @@ def summary_table(results, metric="accuracy"):
                        "n_bytes", metric]  # fmt: skip
     means = scored.groupby(["model", "dataset"], sort=False)[summary_columns].mean()
 
-    student_records = []
-    for model in _ordered_models(student_rows):
-        model_rows = student_rows[student_rows["model"] == model]
-        model_means = means.loc[model]
-        has_pairs = model in paired.index.get_level_values("model")
-        model_pairs = paired.loc[model] if has_pairs else paired.iloc[0:0]
-        student_records.append(
-            {
-                "model": model,
-                "method": "/".join(dict.fromkeys(model_rows["method"])),
-                "teacher": "/".join(dict.fromkeys(model_rows["teacher"])),
-                "n_datasets": len(model_means),
-                f"mean_{metric}": float(model_means[metric].mean()),
-                "mean_rank": float(ranks[model].mean()) if model in ranks else math.nan,
-                "wins": int(is_best[model].sum()) if model in is_best else 0,
-                f"median_{metric}_kept": _median(model_pairs["kept"]),
-                "median_compression_bytes": _median(model_pairs["compression_bytes"]),
-                "median_compression_params": _median(model_pairs["compression_params"]),
-                "mean_agreement": float(model_means["agreement"].mean()),
-                "median_fit_seconds": _median(model_means["fit_seconds"]),
-                "median_predict_ms_per_series": _median(model_means["predict_ms_per_series"]),
-                "median_n_params": _median(model_means["n_params"]),
-            }
-        )
+    student_records = [
+        _student_record(model, student_rows, means, paired, ranks, is_best, metric)
+        for model in _ordered_models(student_rows)
+    ]
     students = pd.DataFrame(student_records)
     if len(students):
         # stable sort keeps the runner's order among equal ranks
         students = students.sort_values("mean_rank", kind="stable", na_position="last")
         students = students.reset_index(drop=True)
 
-    teacher_records = []
-    for model in _ordered_models(teacher_rows):
-        model_means = means.loc[model]
-        teacher_records.append(
-            {
-                "model": model,
-                "n_datasets": len(model_means),
-                f"mean_{metric}": float(model_means[metric].mean()),
-                "median_n_params": _median(model_means["n_params"]),
-                "median_n_bytes": _median(model_means["n_bytes"]),
-                "median_fit_seconds": _median(model_means["fit_seconds"]),
-                "median_predict_ms_per_series": _median(model_means["predict_ms_per_series"]),
-            }
-        )
+    teacher_records = [_teacher_record(model, means, metric)
+                       for model in _ordered_models(teacher_rows)]  # fmt: skip
 
     resamples_per_dataset = scored.groupby("dataset")["resample"].nunique()
     return {
@@ -714,6 +720,42 @@ def _headline(summary):
     return " ".join(sentences)
 
 
+def _model_tables(summary, metric):
+    """The Markdown lines of the students' and the teachers' tables."""
+    lines = []
+    students = summary["students"]
+    if students.empty:
+        lines.append("No student results.")
+    else:
+        kinds = {
+            "n_datasets": "count", "mean_rank": "rank", "wins": "count",
+            f"median_{metric}_kept": "percent", "median_compression_bytes": "ratio",
+            "median_compression_params": "ratio", "median_fit_seconds": "seconds",
+            "median_predict_ms_per_series": "seconds", "median_n_params": "count",
+        }  # fmt: skip
+        lines += [
+            _markdown_table(students, kinds),
+            "",
+            f"Mean rank and wins over the {summary['n_ranked_datasets']} datasets on which "
+            "every student has a result (rank 1 = best, ties averaged; a tie for the best "
+            f"gives each tied model a win). Kept = student {metric} / its own teacher's; "
+            "compression = teacher / student size (parameter ratio only against teachers "
+            "with parameters).",
+        ]
+    lines += ["", "## Teachers", ""]
+    teachers = summary["teachers"]
+    if teachers.empty:
+        lines.append("No teacher results.")
+    else:
+        kinds = {
+            "n_datasets": "count", "median_n_params": "count", "median_n_bytes": "count",
+            "median_fit_seconds": "seconds", "median_predict_ms_per_series": "seconds",
+        }  # fmt: skip
+        lines.append(_markdown_table(teachers, kinds))
+
+    return lines
+
+
 def write_summary(results, out_dir, prefix="ucr", metric="accuracy", provenance=None):
     """Write the pictures and a Markdown summary of a distillation benchmark.
 
@@ -812,36 +854,7 @@ def write_summary(results, out_dir, prefix="ucr", metric="accuracy", provenance=
         "## Students",
         "",
     ]
-    students = summary["students"]
-    if students.empty:
-        lines.append("No student results.")
-    else:
-        kinds = {
-            "n_datasets": "count", "mean_rank": "rank", "wins": "count",
-            f"median_{metric}_kept": "percent", "median_compression_bytes": "ratio",
-            "median_compression_params": "ratio", "median_fit_seconds": "seconds",
-            "median_predict_ms_per_series": "seconds", "median_n_params": "count",
-        }  # fmt: skip
-        lines += [
-            _markdown_table(students, kinds),
-            "",
-            f"Mean rank and wins over the {summary['n_ranked_datasets']} datasets on which "
-            "every student has a result (rank 1 = best, ties averaged; a tie for the best "
-            f"gives each tied model a win). Kept = student {metric} / its own teacher's; "
-            "compression = teacher / student size (parameter ratio only against teachers "
-            "with parameters).",
-        ]
-    lines += ["", "## Teachers", ""]
-    teachers = summary["teachers"]
-    if teachers.empty:
-        lines.append("No teacher results.")
-    else:
-        kinds = {
-            "n_datasets": "count", "median_n_params": "count", "median_n_bytes": "count",
-            "median_fit_seconds": "seconds", "median_predict_ms_per_series": "seconds",
-        }  # fmt: skip
-        lines.append(_markdown_table(teachers, kinds))
-
+    lines += _model_tables(summary, metric)
     lines += ["", f"## Mean {metric} per dataset", ""]
     per_dataset = _per_dataset_means(frame[frame[metric].notna()], metric)
     lines.append(_markdown_table(per_dataset, index_name="dataset"))

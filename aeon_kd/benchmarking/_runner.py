@@ -295,15 +295,33 @@ def run_experiment(
     True
     """
     import torch
-    from sklearn.frozen import FrozenEstimator
-
-    from aeon_kd import DistilledClassifier
 
     if threads is not None:
         torch.set_num_threads(threads)
-    teachers, teacher_params = dict(teachers or {}), dict(teacher_params or {})
-    estimator_params = dict(estimator_params or {})
+    teacher_params = dict(teacher_params or {})
     split = _load_split(dataset, resample, extract_path)
+    todo, needed = _plan(methods, students, teachers, competitors, skip)
+    rows, fitted, predictions = [], {}, {}
+    for name in (t for t in TEACHERS if t in needed):
+        fitted[name], predictions[name], row = _teacher_result(
+            name, dataset, resample, split, teacher_params, results_path
+        )
+        if f"teacher-{name}" not in skip:
+            rows.append(row)
+    for name in competitors:
+        if f"competitor-{name}" not in skip:
+            rows.append(_competitor_row(name, dataset, resample, split, teacher_params,
+                                        results_path, predictions["quant"]))  # fmt: skip
+    for entry in todo:
+        rows.append(_student_row(entry, dataset, resample, split, fitted, predictions,
+                                 teacher_params, dict(estimator_params or {}),
+                                 results_path))  # fmt: skip
+    return rows
+
+
+def _plan(methods, students, teachers, competitors, skip):
+    """The (method, student, model, teacher) entries left to run, and the teachers needed."""
+    teachers = dict(teachers or {})
     several = len(students) > 1
     plan = list({_model_name(m, s, several): (m, s, _model_name(m, s, several),
                                                _teacher_for(m, teachers))
@@ -314,62 +332,69 @@ def run_experiment(
     needed |= {"quant"} if any(f"competitor-{c}" not in skip for c in competitors) else set()
     needed |= {name for name in TEACHERS if f"teacher-{name}" not in skip and
                any(p[3] == name for p in plan)}  # fmt: skip
-    rows, fitted, predictions = [], {}, {}
-    for name in TEACHERS:
-        if name not in needed:
-            continue
-        model = f"teacher-{name}"
-        teacher = _build_teacher(name, resample, teacher_params)
-        if not hasattr(teacher, "get_tag"):  # a scikit-learn estimator, not an aeon one
-            wrapped = _as_aeon_classifier(teacher)
-            result = _harness(model, wrapped, split, dataset, resample, results_path)
-            teacher = wrapped.estimator_
-        else:
-            result = _harness(model, teacher, split, dataset, resample, results_path)
-        fitted[name], predictions[name] = teacher, np.asarray(result.predictions)
-        if model not in skip:
-            module = getattr(teacher, "module_", None)
-            rows.append(_row(
-                dataset, resample, model, split, result, role="teacher", method="teacher",
-                student="", teacher=model, agreement=np.nan,
-                n_params=_torch_params(module) if module is not None else np.nan,
-                n_bytes=serialized_bytes(module if module is not None else teacher),
-                export_bytes=np.nan, epochs=np.nan,
-            ))  # fmt: skip
-    for name in competitors:
-        model = f"competitor-{name}"
-        if model in skip:
-            continue
-        estimator = _build_teacher(name, resample, teacher_params)
-        result = _harness(model, estimator, split, dataset, resample, results_path)
-        rows.append(_row(
-            dataset, resample, model, split, result, role="competitor", method="competitor",
-            student="", teacher="", n_params=np.nan, n_bytes=serialized_bytes(estimator),
-            agreement=float(np.mean(np.asarray(result.predictions) == predictions["quant"])),
-            export_bytes=np.nan, epochs=np.nan,
-        ))  # fmt: skip
-    for spec, student, model, teacher_name in todo:
-        method, spec_student, params = parse_model(spec)
-        student = spec_student or student
-        teacher = fitted[teacher_name]
-        if method == "none":
-            distil_from, reference = None, "quant"
-        elif teacher_name == "quant":  # cheap: refit inside, so soft labels are out-of-fold
-            distil_from, reference = _build_teacher("quant", resample, teacher_params), "quant"
-        else:
-            distil_from, reference = FrozenEstimator(teacher), teacher_name
-        clf = DistilledClassifier(teacher=distil_from, method=method, student=student,
-                                  random_state=resample, **{**estimator_params, **params})
-        result = _harness(model, clf, split, dataset, resample, results_path)
-        agreement = float(np.mean(np.asarray(result.predictions) == predictions[reference]))
-        rows.append(_row(
-            dataset, resample, model, split, result, role="student", method=method,
-            student=deployment_facts(clf)["student"] if student is None else student,
-            teacher=f"teacher-{reference}", agreement=agreement,
-            n_params=clf.n_student_params_, n_bytes=serialized_bytes(clf.student_),
-            export_bytes=_export_bytes(clf), epochs=len(clf.history_),
-        ))  # fmt: skip
-    return rows
+    return todo, needed
+
+
+def _teacher_result(name, dataset, resample, split, teacher_params, results_path):
+    """Fit and score one named teacher: the fitted teacher, its test predictions, its row."""
+    model = f"teacher-{name}"
+    teacher = _build_teacher(name, resample, teacher_params)
+    if not hasattr(teacher, "get_tag"):  # a scikit-learn estimator, not an aeon one
+        wrapped = _as_aeon_classifier(teacher)
+        result = _harness(model, wrapped, split, dataset, resample, results_path)
+        teacher = wrapped.estimator_
+    else:
+        result = _harness(model, teacher, split, dataset, resample, results_path)
+    module = getattr(teacher, "module_", None)
+    row = _row(
+        dataset, resample, model, split, result, role="teacher", method="teacher",
+        student="", teacher=model, agreement=np.nan,
+        n_params=_torch_params(module) if module is not None else np.nan,
+        n_bytes=serialized_bytes(module if module is not None else teacher),
+        export_bytes=np.nan, epochs=np.nan,
+    )  # fmt: skip
+    return teacher, np.asarray(result.predictions), row
+
+
+def _competitor_row(name, dataset, resample, split, teacher_params, results_path,
+                    reference):  # fmt: skip
+    model = f"competitor-{name}"
+    estimator = _build_teacher(name, resample, teacher_params)
+    result = _harness(model, estimator, split, dataset, resample, results_path)
+    return _row(
+        dataset, resample, model, split, result, role="competitor", method="competitor",
+        student="", teacher="", n_params=np.nan, n_bytes=serialized_bytes(estimator),
+        agreement=float(np.mean(np.asarray(result.predictions) == reference)),
+        export_bytes=np.nan, epochs=np.nan,
+    )  # fmt: skip
+
+
+def _student_row(entry, dataset, resample, split, fitted, predictions, teacher_params,
+                 estimator_params, results_path):  # fmt: skip
+    from sklearn.frozen import FrozenEstimator
+
+    from aeon_kd import DistilledClassifier
+
+    spec, student, model, teacher_name = entry
+    method, spec_student, params = parse_model(spec)
+    student = spec_student or student
+    if method == "none":
+        distil_from, reference = None, "quant"
+    elif teacher_name == "quant":  # cheap: refit inside, so soft labels are out-of-fold
+        distil_from, reference = _build_teacher("quant", resample, teacher_params), "quant"
+    else:
+        distil_from, reference = FrozenEstimator(fitted[teacher_name]), teacher_name
+    clf = DistilledClassifier(teacher=distil_from, method=method, student=student,
+                              random_state=resample, **{**estimator_params, **params})
+    result = _harness(model, clf, split, dataset, resample, results_path)
+    agreement = float(np.mean(np.asarray(result.predictions) == predictions[reference]))
+    return _row(
+        dataset, resample, model, split, result, role="student", method=method,
+        student=deployment_facts(clf)["student"] if student is None else student,
+        teacher=f"teacher-{reference}", agreement=agreement,
+        n_params=clf.n_student_params_, n_bytes=serialized_bytes(clf.student_),
+        export_bytes=_export_bytes(clf), epochs=len(clf.history_),
+    )  # fmt: skip
 
 
 def _export_bytes(clf):

@@ -10,15 +10,16 @@ import numpy as np
 import pandas as pd
 import torch
 from aeon.classification.base import BaseClassifier
+from aeon.utils.decorators.method_timer import method_timer
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_class_weight
 
 from aeon_kd._checks import check_finite
+from aeon_kd._core import UNSET, FitInputs, TrainingRows, distil, training_config
 from aeon_kd._memory import check_allocation
-from aeon_kd._params import TunableMethodMixin
-from aeon_kd._seeding import seeded_torch
-from aeon_kd.methods import FitContext, resolve_method
+from aeon_kd._params import TunableMethodMixin, store_parameters
+from aeon_kd.methods import resolve_method
 from aeon_kd.students import (
     ChannelStandardized,
     SeriesNormalized,
@@ -33,24 +34,19 @@ from aeon_kd.teachers import (
     resolve_teacher,
 )
 from aeon_kd.training import (
-    LABELLED_KEY,
     StudentCollapseWarning,
-    TrainingConfig,
-    auto_epochs,
     check_training_params,
     resolve_optimizer,
-    train_student,
 )
 from aeon_kd.transfer import check_augmentations, make_transfer_bank, resolve_transfer_size
 
-#: stacklevel of warnings raised in _fit's helpers: the user's call to fit
-#: (helper, _fit, aeon's fit, its timer, DistilledClassifier.fit, the caller)
-_USER_FRAME = 6
+#: stacklevel of warnings raised in _distil's helpers: the user's call to fit
+#: (helper, _distil, DistilledClassifier.fit, its timer, the caller)
+_USER_FRAME = 5
 _DEFAULT_LR = 1e-2
 
 __all__ = ["DistilledClassifier"]
 
-_UNSET = object()
 _PREDICT_BATCH = 512
 
 
@@ -72,6 +68,8 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
           for logit methods, a 3 x 100 LSTM :class:`aeon_kd.teachers.RecurrentTeacher`
           trained on the student's input for methods that need hidden states or
           features); nothing is built for ``method="none"``.
+        - a name of :func:`aeon_kd.teachers.list_teachers` (``"quant"``, ``"lstm"``,
+          ``"minirocket"``): that teacher, built unfitted and fitted inside ``fit``.
         - a fitted aeon or scikit-learn classifier with ``predict_proba``
           (black-box). Its columns are matched to ``classes_`` by label.
         - an unfitted classifier: cloned and fitted inside ``fit`` (so once per CV
@@ -182,6 +180,10 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         fit; raising ``max_epochs`` continues a finished fit. A folder holding another
         fit's state is refused, never overwritten. The teacher is still resolved (and,
         if given unfitted, fitted) on each call: pass a fitted teacher to skip that.
+    callbacks : list or None, default=None
+        Extra skorch callbacks run while the student trains (callback objects or
+        ``(name, callback)`` pairs), after the library's own (scoring, schedule, early
+        stopping, progress). Copies are used, so the given objects are not changed.
 
     Attributes
     ----------
@@ -268,31 +270,13 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         device="cpu",
         verbose=False,
         checkpoint_dir=None,
+        callbacks=None,
     ):
-        self.teacher = teacher
-        self.method = method
-        self.student = student
-        self.student_params = student_params
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.validation_size = validation_size
-        self.patience = patience
-        self.lr_schedule = lr_schedule
-        self.optimizer = optimizer
-        self.optimizer_params = optimizer_params
-        self.normalize = normalize
-        self.transfer_size = transfer_size
-        self.augmentations = augmentations
-        self.class_weight = class_weight
-        self.resample_length = resample_length
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
-        self.checkpoint_dir = checkpoint_dir
+        store_parameters(self, locals())
         super().__init__()
 
-    def fit(self, X, y, teacher=_UNSET, *, sample_domain=None, X_target=None,
+    @method_timer("fit_time_millis_", overwrite=False, remove_on_start=True)
+    def fit(self, X, y, teacher=UNSET, *, sample_domain=None, X_target=None,
             X_unlabelled=None):  # fmt: skip
         """Fit the student, distilling ``teacher`` (or the constructor's teacher).
 
@@ -333,137 +317,91 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
                     "sample_domain=, not both."
                 )
             X, y, X_target = split_domains(X, y, sample_domain)
-        # X is checked in _preprocess_collection, which fit, predict and fit_predict share
-        # aeon's reset() inside fit keeps attributes whose names hold "__": the
-        # name-mangled slot carries the fit-time teacher into _fit.
-        self.__fit_teacher = teacher
-        self.__fit_target = X_target
-        self.__fit_unlabelled = X_unlabelled
-        try:
-            return super().fit(X, y)
-        finally:
-            del self.__fit_teacher
-            del self.__fit_target
-            del self.__fit_unlabelled
+        # aeon's fit, with the fit-time arguments passed on explicitly: X is checked in
+        # _preprocess_collection, which fit, predict and fit_predict share
+        X, y = self._fit_setup(X, y)
+        self._distil(X, y, FitInputs(teacher, X_target, X_unlabelled))
+        self.is_fitted = True
+        return self
 
     # -- aeon hooks -----------------------------------------------------------------
 
     def _fit(self, X, y):
+        # aeon's fit_predict and fit_predict_proba: the constructor's teacher
+        return self._distil(X, y, FitInputs())
+
+    def _distil(self, X, y, inputs):
         _check_finite(X, "X")
         self._check_params()
-        # fit_predict/fit_predict_proba reach _fit without passing through fit
-        override = getattr(self, "_DistilledClassifier__fit_teacher", _UNSET)
-        teacher = self.teacher if override is _UNSET else override
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
-        method = resolve_method(self.method)
-        if "classification" not in method.tasks:
-            raise ValueError(
-                f"Method {method.name!r} is for {sorted(method.tasks)}, not classification."
-            )
+        method = resolve_method(self.method, task="classification")
         y_index = np.searchsorted(self.classes_, y).astype(np.int64)
         class_weights = self._class_weights(y)  # checked before any teacher work
         X_student = self._student_input(X)
-        X_target = self._target_input(
-            getattr(self, "_DistilledClassifier__fit_target", None), X, method
-        )
-        X_unlabelled = self._unlabelled_input(
-            getattr(self, "_DistilledClassifier__fit_unlabelled", None), X, method
-        )
+        X_target = self._target_input(inputs.X_target, X, method)
+        X_unlabelled = self._unlabelled_input(inputs.X_unlabelled, X, method)
         train_index, valid_index = self._split(y_index, seed)
-
-        domain_teacher = teacher is None and method.uses_target_data and method.teacher_signals
-        if domain_teacher:  # UNI-KD's default: a CNN adapted to the target with DANN
-            teacher = fit_domain_adversarial_teacher(
-                X_student, y_index, X_target, seed, device=self.device
-            )
-        adapter = resolve_teacher(
-            teacher,
-            X=X,
-            X_fit=X_student,
-            y_labels=y,
-            classes=self.classes_,
-            needs=method.teacher_signals,
-            method_name=method.name,
-            seed=seed,
-            default=partial(default_teacher, device=self.device),
-        )
+        adapter = self._resolve_teacher(inputs.teacher_of(self), method, X, X_student, y,
+                                        y_index, X_target, seed)  # fmt: skip
         teacher_outputs, teacher_outputs_target, X_teacher = {}, {}, None
         if adapter is not None:  # teachers fitted here learnt on the student's input
-            adapter.fitted_here = adapter.fitted_here or bool(domain_teacher)
             X_teacher = X_student if adapter.fitted_here else X
             teacher_outputs = adapter.outputs(X_teacher, method.teacher_signals)
             if X_target is not None:
-                raw_target = getattr(self, "_DistilledClassifier__fit_target", None)
                 teacher_outputs_target = adapter.outputs(
-                    X_target if adapter.fitted_here else self._as_collection(raw_target),
+                    X_target if adapter.fitted_here else self._as_collection(inputs.X_target),
                     method.teacher_signals,
                 )
         transfer = self._transfer_set(
             adapter, method, X_teacher, train_index, X_unlabelled, seed
         )
-        rows = _training_rows(X_student, X_teacher, y_index, train_index, teacher_outputs,
-                              transfer)  # fmt: skip
-        context = FitContext(
-            X=rows["X"],
-            y=rows["y"],
-            train_index=rows["train_index"],
+        rows = _training_rows(X_student, X_teacher, y_index, train_index, valid_index,
+                              teacher_outputs, transfer)  # fmt: skip
+        net = distil(
+            "classification", method, adapter, rows,
+            build_student=partial(self._build_student, method, X_student[train_index]),
             n_outputs=self.n_classes_,
-            teacher=adapter,
-            teacher_outputs=rows["teacher_outputs"],
-            rng=np.random.default_rng(seed),
-            teacher_X=rows["teacher_X"],
-            X_target=X_target,
-            teacher_outputs_target=teacher_outputs_target,
-        )
-        per_row = {f"teacher_{k}": v for k, v in rows["teacher_outputs"].items()}
-        if transfer is not None:
-            per_row[LABELLED_KEY] = rows["labelled"]
-        per_row.update(method.prepare(context))
-
-        with seeded_torch(seed):
-            student = build_student(
-                method.default_student if self.student is None else self.student,
-                self.student_params,
-                X_student.shape[1],
-                self.n_classes_,
-                "classification",
-            )
-            if self.normalize == "series":
-                student = SeriesNormalized(student)
-            elif self.normalize == "channel":  # the labelled training series' statistics
-                student = ChannelStandardized.fitted_on(student, X_student[train_index])
-            _check_student_output(student, X_student, self.n_classes_)
-            context.student = student  # projectors size themselves on it
-            auxiliary = method.auxiliary_modules(context)
-            net = train_student(
-                student,
-                method,
-                X=rows["X"],
-                y=rows["y"],
-                train_index=rows["train_index"],
-                valid_index=valid_index,
-                per_row=per_row,
-                auxiliary=auxiliary,
-                # the budget counts passes over the labelled series: the transfer set
-                # adds steps instead of taking them (a shared budget under-trained)
-                config=self._training_config(len(train_index), seed, class_weights),
-                online_teacher=adapter if getattr(adapter, "kind", "") == "white-box" else None,
-                target=None
-                if X_target is None
-                else {
-                    "X": X_target,
-                    **{f"teacher_{k}": v for k, v in teacher_outputs_target.items()},
-                },
-            )
+            # the budget counts passes over the labelled series: the transfer set
+            # adds steps instead of taking them (a shared budget under-trained)
+            config=training_config(self, seed, len(train_index), class_weights),
+            seed=seed, X_target=X_target, teacher_outputs_target=teacher_outputs_target,
+        )  # fmt: skip
         self.student_ = net.module_
         self.history_ = net.history
         self.n_student_params_ = count_parameters(self.student_)
         self.n_transfer_ = 0 if transfer is None else len(transfer["X_student"])
         self.teacher_ = None if adapter is None else adapter.estimator
         self._teacher_input_shape = None if X_teacher is None else tuple(X_teacher.shape[1:])
+        self._teacher_on_student_input = adapter is not None and adapter.fitted_here
         self._warn_if_collapsed(X_student[train_index], y_index[train_index])
         self._measure_fidelity(X_student, teacher_outputs.get("logits"), valid_index, transfer)
         return self
+
+    def _resolve_teacher(self, teacher, method, X, X_student, y, y_index, X_target, seed):
+        """The fit's teacher as an adapter (None when the method needs none)."""
+        domain_teacher = teacher is None and method.uses_target_data and method.teacher_signals
+        if domain_teacher:  # UNI-KD's default: a CNN adapted to the target with DANN
+            teacher = fit_domain_adversarial_teacher(
+                X_student, y_index, X_target, seed, device=self.device
+            )
+        return resolve_teacher(
+            teacher, X=X, X_fit=X_student, y_labels=y, classes=self.classes_,
+            needs=method.teacher_signals, method_name=method.name, seed=seed,
+            default=partial(default_teacher, device=self.device),
+            fitted_on_student_input=bool(domain_teacher),
+        )  # fmt: skip
+
+    def _build_student(self, method, X_train):
+        """A fresh student with its input scaling (fitted on ``X_train``)."""
+        student = build_student(
+            method.default_student if self.student is None else self.student,
+            self.student_params, X_train.shape[1], self.n_classes_, "classification",
+        )  # fmt: skip
+        if self.normalize == "series":
+            return SeriesNormalized(student)
+        if self.normalize == "channel":  # the labelled training series' statistics
+            return ChannelStandardized.fitted_on(student, X_train)
+        return student
 
     def _warn_if_collapsed(self, X_train, y_train):
         """Warn when the student ends no better than the majority class on its series.
@@ -504,29 +442,6 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
             f"learnt nothing{trend}. {advice}, or check the series' scale.",
             StudentCollapseWarning,
             stacklevel=_USER_FRAME,
-        )
-
-    def _training_config(self, n_rows, seed, class_weights=None):
-        optimizer = resolve_optimizer(self.optimizer)
-        params = self.optimizer_params
-        if params is None:
-            params = {"weight_decay": 0.01} if optimizer is torch.optim.AdamW else {}
-        max_epochs = self.max_epochs
-        if max_epochs == "auto":
-            max_epochs = auto_epochs(n_rows, self.batch_size)
-        return TrainingConfig(
-            class_weight=class_weights,
-            max_epochs=max_epochs,
-            batch_size=self.batch_size,
-            lr=self.lr,
-            patience=self.patience,
-            lr_schedule=self.lr_schedule,
-            device=self.device,
-            verbose=self.verbose,
-            seed=seed,
-            checkpoint_dir=self.checkpoint_dir,
-            optimizer=optimizer,
-            optimizer_params=dict(params),
         )
 
     def _class_weights(self, y):
@@ -666,6 +581,54 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         X = self._preprocess_collection(X, store_metadata=False)
         self._check_shape(X)
         return self._predict_proba(X, log=True)
+
+    def score_teacher(self, X, y):
+        """Accuracy of the fitted teacher on ``X``, the series as ``predict`` takes them.
+
+        The teacher sees them as it learnt: resampled to ``resample_length`` when it
+        was fitted inside ``fit``, as given otherwise. Compare with :meth:`score`.
+
+        Parameters
+        ----------
+        X : np.ndarray
+            Series as in :meth:`predict`.
+        y : array-like
+            Their labels.
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        ValueError
+            If there is no teacher (``method="none"``) or it cannot ``predict``
+            (a bare torch module: score its logits yourself).
+
+        Examples
+        --------
+        >>> from aeon.datasets import load_italy_power_demand
+        >>> from aeon_kd import DistilledClassifier
+        >>> from aeon_kd.testing import CentroidTeacher
+        >>> X, y = load_italy_power_demand(split="train")
+        >>> clf = DistilledClassifier(max_epochs=2, random_state=0)
+        >>> _ = clf.fit(X, y, teacher=CentroidTeacher())
+        >>> 0.0 <= clf.score_teacher(X, y) <= 1.0
+        True
+        """
+        from aeon_kd.teachers._adapters import estimator_input
+
+        self._check_is_fitted()
+        if self.teacher_ is None or not hasattr(self.teacher_, "predict"):
+            raise ValueError(
+                "score_teacher needs a fitted teacher with predict; this fit has "
+                f"{'no teacher' if self.teacher_ is None else type(self.teacher_).__name__}."
+            )
+        X = self._preprocess_collection(X, store_metadata=False)
+        self._check_shape(X)
+        seen = self._student_input(X) if self._teacher_on_student_input else X
+        predicted = self.teacher_.predict(estimator_input(self.teacher_, seen))
+        return float(np.mean(np.asarray(predicted) == np.asarray(y)))
 
     # -- deployment -----------------------------------------------------------------
 
@@ -837,7 +800,7 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
                 "(or the target rows of sample_domain) is ignored. Methods that use it: "
                 f"{_target_methods()}.",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=_USER_FRAME,
             )
             return None
         if isinstance(X_target, np.ndarray) and X_target.ndim >= 2 and len(X_target) == 0:
@@ -866,7 +829,7 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
                 "series, so X_unlabelled is ignored (it joins the transfer set of methods "
                 "such as 'kd', 'dkd' or 'tsd').",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=_USER_FRAME,
             )
             return None
         raw = self._as_collection(X_unlabelled, "X_unlabelled")  # empty or non-finite: refused
@@ -1122,26 +1085,6 @@ def _check_finite(X, name):
     )  # fmt: skip
 
 
-def _check_student_output(student, X, n_classes):
-    with torch.no_grad():
-        was_training = student.training
-        student.eval()
-        try:
-            out = student(torch.from_numpy(X[:2]))
-        except Exception as err:  # a user module that cannot take the input
-            raise ValueError(
-                f"The student failed on input of shape {tuple(X[:2].shape)} (batch, "
-                f"channels, timepoints): {err}"
-            ) from err
-        finally:
-            student.train(was_training)
-    if out.ndim != 2 or out.shape[1] != n_classes:
-        raise ValueError(
-            f"The student returns shape {tuple(out.shape)}, but y has {n_classes} classes; "
-            f"it must return logits of shape (batch, {n_classes})."
-        )
-
-
 def _fidelity(student_proba, teacher_logits):
     """Top-1 agreement and mean KL(teacher ‖ student) in nats."""
     student_p = np.clip(student_proba, 1e-12, None)
@@ -1153,28 +1096,29 @@ def _fidelity(student_proba, teacher_logits):
     return agreement, float(np.mean(kl))
 
 
-def _training_rows(X_student, X_teacher, y_index, train_index, teacher_outputs, transfer):
+def _training_rows(X_student, X_teacher, y_index, train_index, valid_index, teacher_outputs,
+                   transfer):  # fmt: skip
     """Training series followed by the transfer set, with their teacher outputs.
 
     Transfer rows are unlabelled: their ``y`` is the teacher's top class (for methods
     that need a class, e.g. DKD's target logit) and ``labelled`` is False, so the task
     loss ignores them.
     """
-    n = len(X_student)
-    base = {"X": X_student, "y": y_index, "train_index": np.asarray(train_index),
-            "teacher_outputs": teacher_outputs, "teacher_X": X_teacher,
-        "labelled": np.ones(n, dtype=bool)}  # fmt: skip
     if transfer is None:
-        return base
+        return TrainingRows(X=X_student, y=y_index, train_index=np.asarray(train_index),
+                            valid_index=valid_index, teacher_X=X_teacher,
+                            teacher_outputs=teacher_outputs)  # fmt: skip
+    n = len(X_student)
     bank = transfer["X_student"]
     outputs = transfer["outputs"]
     pseudo = np.asarray(outputs["logits"]).argmax(axis=1).astype(np.int64)
-    return {
-        "X": np.concatenate([X_student, bank]),
-        "y": np.concatenate([y_index, pseudo]),
-        "train_index": np.concatenate([train_index, n + np.arange(len(bank))]),
-        "teacher_outputs": {k: np.concatenate([v, outputs[k]]) for k, v in
-                            teacher_outputs.items()},  # fmt: skip
-        "teacher_X": np.concatenate([X_teacher, transfer["X_teacher"]]),
-        "labelled": np.concatenate([np.ones(n, dtype=bool), np.zeros(len(bank), dtype=bool)]),
-    }
+    return TrainingRows(
+        X=np.concatenate([X_student, bank]),
+        y=np.concatenate([y_index, pseudo]),
+        train_index=np.concatenate([train_index, n + np.arange(len(bank))]),
+        valid_index=valid_index,
+        teacher_X=np.concatenate([X_teacher, transfer["X_teacher"]]),
+        teacher_outputs={k: np.concatenate([v, outputs[k]]) for k, v in
+                         teacher_outputs.items()},  # fmt: skip
+        labelled=np.concatenate([np.ones(n, dtype=bool), np.zeros(len(bank), dtype=bool)]),
+    )

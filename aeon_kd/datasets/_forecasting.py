@@ -404,15 +404,7 @@ def make_ett_like(
         + week_amp[:, None] * np.sin(angle_day / 7 + week_phase[:, None])
     )
     if trend:
-        # a few very slow waves (periods of 20 to 120 days) plus a drift, shared by all
-        # channels with different loadings; kept smaller than the daily cycle
-        periods = day * rng.uniform(20, 120, 3)
-        shared = (
-            rng.uniform(0.1, 0.3, 3)[:, None]
-            * np.sin(2 * np.pi * t / periods[:, None] + rng.uniform(0, 2 * np.pi, 3)[:, None])
-        ).sum(axis=0)
-        shared += rng.normal(0, 0.5) * t / max(n_timepoints - 1, 1)
-        signal += rng.uniform(0.5, 1.2, n_base)[:, None] * shared
+        signal += _slow_trend(rng, t, day, n_base)
 
     # part of the noise is common to all channels (weather, grid events), part is not
     common_noise = rng.standard_normal(n_timepoints)
@@ -429,10 +421,28 @@ def make_ett_like(
     gains = rng.uniform(0.5, 3.0, n_channels)
     X = levels[:, None] + gains[:, None] * signal
 
-    if not as_frame:
-        return X
+    return _ett_frame(X, freq) if as_frame else X
+
+
+def _slow_trend(rng, t, day, n_base):
+    """Slow waves (periods of 20-120 days) and a drift that every channel shares.
+
+    Each channel gets its own loading; the trend stays smaller than the daily cycle.
+    """
+    periods = day * rng.uniform(20, 120, 3)
+    shared = (
+        rng.uniform(0.1, 0.3, 3)[:, None]
+        * np.sin(2 * np.pi * t / periods[:, None] + rng.uniform(0, 2 * np.pi, 3)[:, None])
+    ).sum(axis=0)
+    shared += rng.normal(0, 0.5) * t / max(len(t) - 1, 1)
+    return rng.uniform(0.5, 1.2, n_base)[:, None] * shared
+
+
+def _ett_frame(X, freq):
+    """``X`` as ETT's table: a date column, then one column per channel."""
     import pandas as pd
 
+    n_channels, n_timepoints = X.shape
     names = (
         _ETT_CHANNELS if n_channels == len(_ETT_CHANNELS) else [f"ch{i}" for i in range(n_channels)]
     )

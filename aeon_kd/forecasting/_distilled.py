@@ -19,22 +19,22 @@ from aeon.forecasting.base import (
     IterativeForecastingMixin,
     SeriesToSeriesForecastingMixin,
 )
+from aeon.utils.decorators.method_timer import method_timer
 from sklearn.utils import check_random_state
 from torch import nn
 
 from aeon_kd._checks import FLOAT32_MAX, check_finite
+from aeon_kd._core import UNSET, FitInputs, TrainingRows, distil, training_config
 from aeon_kd._memory import check_allocation
-from aeon_kd._params import TunableMethodMixin
-from aeon_kd._seeding import seeded_torch
-from aeon_kd.methods import FitContext, resolve_method
+from aeon_kd._params import TunableMethodMixin, store_parameters
+from aeon_kd.methods import resolve_method
 from aeon_kd.students import build_student, count_parameters
 from aeon_kd.students._registry import check_student
 from aeon_kd.teachers._forecasting import resolve_forecast_teacher
-from aeon_kd.training import TrainingConfig, check_training_params, train_student
+from aeon_kd.training import check_training_params
 
 __all__ = ["DistilledForecaster"]
 
-_UNSET = object()
 _PREDICT_BATCH = 512
 #: largest |y| fit takes: squared errors of the student's float32 training stay finite
 _MAX_FIT_MAGNITUDE = 1e18
@@ -99,6 +99,10 @@ class DistilledForecaster(
         is trained on.
     patience : int, default=20
     lr_schedule : {None, "cosine", "plateau", "halving"}, default=None
+    callbacks : list or None, default=None
+        Extra skorch callbacks run while the student trains (callback objects or
+        ``(name, callback)`` pairs), after the library's own (scoring, schedule, early
+        stopping, progress). Copies are used, so the given objects are not changed.
     random_state : int, RandomState or None, default=None
         Seeds initialisation, shuffling and a built-in teacher; the same value gives
         identical CPU forecasts.
@@ -193,30 +197,17 @@ class DistilledForecaster(
         validation_size=0.2,
         patience=20,
         lr_schedule=None,
+        callbacks=None,
         random_state=None,
         device="cpu",
         verbose=False,
         checkpoint_dir=None,
     ):
-        self.teacher = teacher
-        self.method = method
-        self.student = student
-        self.student_params = student_params
-        self.window = window
-        self.stride = stride
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.validation_size = validation_size
-        self.patience = patience
-        self.lr_schedule = lr_schedule
-        self.random_state = random_state
-        self.device = device
-        self.verbose = verbose
-        self.checkpoint_dir = checkpoint_dir
         super().__init__(horizon=horizon, axis=1)
+        store_parameters(self, locals())
 
-    def fit(self, y, exog=None, axis=1, teacher=_UNSET):
+    @method_timer("fit_time_millis_", overwrite=False, remove_on_start=True)
+    def fit(self, y, exog=None, axis=1, teacher=UNSET):
         """Fit the student on ``y``, distilling ``teacher`` (or the constructor's).
 
         Parameters
@@ -234,105 +225,48 @@ class DistilledForecaster(
         -------
         self : DistilledForecaster
         """
-        self.__fit_teacher = teacher
-        try:
-            return super().fit(y, exog=exog, axis=axis)
-        finally:
-            del self.__fit_teacher
+        # aeon's fit, with the fit-time teacher passed on explicitly
+        y, exog = self._preprocess_forecasting_input(y, exog, axis, True)
+        self._distil(y, FitInputs(teacher))
+        self.is_fitted = True
+        return self
 
     # -- aeon hooks -----------------------------------------------------------------
 
     def _fit(self, y, exog=None):
+        # aeon's forecast() and the forecasting mixins: the constructor's teacher
+        return self._distil(y, FitInputs())
+
+    def _distil(self, y, inputs):
         self._check_params()
         y = np.asarray(y, dtype=np.float64)
         _check_finite(y, "y")
         _check_fit_scale(y)
-        override = getattr(self, "_DistilledForecaster__fit_teacher", _UNSET)
-        teacher = self.teacher if override is _UNSET else override
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
-        method = resolve_method(self.method)
-        if "forecasting" not in method.tasks:
-            raise ValueError(
-                f"Method {method.name!r} is for {sorted(method.tasks)}, not forecasting. "
-                "Forecasting methods: 'none', 'kd', 'timedistill'."
-            )
+        method = resolve_method(self.method, task="forecasting")
         X, Y, train_index, valid_index, border = self._windows(y)
-
         adapter = resolve_forecast_teacher(
-            teacher,
-            y_train=y[:, :border],
-            X=X,
-            Y=Y,
-            train_index=train_index,
-            valid_index=valid_index,
-            needs=method.teacher_signals,
-            method_name=method.name,
-            seed=seed,
-            device=self.device,
-            verbose=self.verbose,
-        )
+            inputs.teacher_of(self), y_train=y[:, :border], X=X, Y=Y,
+            train_index=train_index, valid_index=valid_index, needs=method.teacher_signals,
+            method_name=method.name, seed=seed, device=self.device, verbose=self.verbose,
+        )  # fmt: skip
         teacher_outputs = {}
         if adapter is not None:
-            missing = set(method.teacher_signals) - set(adapter.signals)
-            if missing:
-                raise ValueError(
-                    f"Method {method.name!r} needs {sorted(missing)} from the teacher, which "
-                    f"gives only {sorted(adapter.signals)}."
-                )
             signals = set(method.teacher_signals) | (
                 set(method.optional_teacher_signals) & set(adapter.signals)
             )
             # every window at once, before training: a black-box teacher is never
             # called inside the epoch loop
             teacher_outputs = adapter.outputs(X, frozenset(signals | {"logits"}))
-        context = FitContext(
-            X=X,
-            y=Y,
-            train_index=train_index,
-            n_outputs=self.horizon,
-            teacher=adapter,
-            teacher_outputs=teacher_outputs,
-            rng=np.random.default_rng(seed),
-            teacher_X=X,
-        )
-        per_row = {
-            f"teacher_{k}": v
-            for k, v in teacher_outputs.items()
-            if k in method.teacher_signals or k in method.optional_teacher_signals
-        }
-        per_row.update(method.prepare(context))
-
-        with seeded_torch(seed):
-            student = build_student(
+        rows = TrainingRows(X=X, y=Y, train_index=train_index, valid_index=valid_index,
+                            teacher_X=X, teacher_outputs=teacher_outputs)  # fmt: skip
+        net = distil(
+            "forecasting", method, adapter, rows,
+            build_student=lambda: build_student(
                 self.student, self._student_params(), X.shape[1], self.horizon, "forecasting"
-            )
-            _check_student_output(student, X, self.horizon)
-            context.student = student
-            auxiliary = method.auxiliary_modules(context)
-            net = train_student(
-                student,
-                method,
-                X=X,
-                y=Y,
-                train_index=train_index,
-                valid_index=valid_index,
-                per_row=per_row,
-                auxiliary=auxiliary,
-                config=TrainingConfig(
-                    max_epochs=self.max_epochs,
-                    batch_size=self.batch_size,
-                    lr=self.lr,
-                    patience=self.patience,
-                    lr_schedule=self.lr_schedule,
-                    device=self.device,
-                    verbose=self.verbose,
-                    seed=seed,
-                    checkpoint_dir=self.checkpoint_dir,
-                    monitor="valid_task",
-                ),
-                task="forecasting",
-                online_teacher=adapter if getattr(adapter, "kind", "") == "white-box" else None,
-            )
+            ),
+            n_outputs=self.horizon, config=training_config(self, seed), seed=seed,
+        )  # fmt: skip
         self.student_ = net.module_
         self.history_ = net.history
         self.n_student_params_ = count_parameters(self.student_)
@@ -502,19 +436,13 @@ class DistilledForecaster(
         self._check_is_fitted()
         shape = (self.n_channels_, int(self.window))
         forecasts = self._teacher_forecasts
+        windows = f"{self.n_channels_} channel(s), window {self.window} -> horizon {self.horizon}"
         return build_report(
-            self.student_,
-            shape,
-            self.teacher_,
-            shape,
+            self.student_, shape, self.teacher_, shape,
             teacher_predict=None if forecasts is None else (lambda X: forecasts(X, {"logits"})),
-            extra={
-                "method": resolve_method(self.method).name,
-                "windows": f"{self.n_channels_} channel(s), window {self.window} -> "
-                f"horizon {self.horizon}",
-            },
+            extra={"method": resolve_method(self.method).name, "windows": windows},
             budget_s=budget_s,
-        )
+        )  # fmt: skip
 
     # -- helpers --------------------------------------------------------------------
 
@@ -667,26 +595,4 @@ def _check_fit_scale(y):
             f"errors in float32, which overflow (beyond {FLOAT32_MAX:.3g}) for values "
             f"above about {_MAX_FIT_MAGNITUDE:.0e}. Rescale y, in fit and predict alike "
             "(e.g. divide by its standard deviation), and scale the forecasts back."
-        )
-
-
-def _check_student_output(student, X, horizon):
-    was_training = student.training
-    student.eval()
-    try:
-        with torch.no_grad():
-            out = student(torch.from_numpy(X[:2]))
-    except Exception as err:  # a user module that cannot take the input
-        raise ValueError(
-            f"The student failed on input of shape {tuple(X[:2].shape)} (batch, channels, "
-            f"window): {err}"
-        ) from err
-    finally:
-        student.train(was_training)
-    expected = (min(2, len(X)), X.shape[1], horizon)
-    if tuple(out.shape) != expected:
-        raise ValueError(
-            f"The student returns shape {tuple(out.shape)}; a forecasting student must "
-            f"return (batch, n_channels, horizon) = {expected}. Use student='dmlp' or "
-            "'mlp', or a module with that output."
         )

@@ -283,6 +283,10 @@ class Method(BaseEstimator):
     uses_target_data = False
     #: the student built when the estimator's ``student`` is None
     default_student = "lite"
+    #: loss term -> the parameter that weighs it. A method that declares its weights
+    #: returns unweighted terms from :meth:`raw_terms` and the weights are applied in
+    #: one place (:func:`weighted_terms`); terms without an entry count once
+    term_weights = {}
 
     def term_names(self):
         """Names of the loss terms :meth:`loss_terms` returns (logged in ``history_``)."""
@@ -345,8 +349,32 @@ class Method(BaseEstimator):
         """
         return {}
 
+    def raw_terms(self, batch):
+        """Unweighted loss terms for one batch (methods that declare term_weights).
+
+        Parameters
+        ----------
+        batch : DistillationBatch
+
+        Returns
+        -------
+        dict of str to Tensor
+            Scalar tensors keyed by :meth:`term_names`.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} implements neither loss_terms nor raw_terms."
+        )
+
+    def weights(self):
+        """``{term: weight}`` of the terms :attr:`term_weights` names, read now."""
+        return {term: getattr(self, param) for term, param in self.term_weights.items()}
+
     def loss_terms(self, batch):
         """Weighted loss terms for one batch.
+
+        Methods either implement this (and weigh their own terms) or implement
+        :meth:`raw_terms` and declare :attr:`term_weights`, so the weights are applied
+        by :func:`weighted_terms`.
 
         Parameters
         ----------
@@ -356,9 +384,40 @@ class Method(BaseEstimator):
         -------
         dict of str to Tensor
             Scalar tensors keyed by :meth:`term_names`; the training loss is the task
-            loss times ``task_weight`` plus their sum.
+            loss times ``task_weight`` plus their sum (:func:`total_loss`).
         """
-        raise NotImplementedError
+        return weighted_terms(self, batch)
+
+    def loss_formula(self):
+        """The training loss this method trains with, as text.
+
+        Examples
+        --------
+        >>> from aeon_kd.methods import HintonKD, TSD
+        >>> HintonKD(weight=0.5).loss_formula()
+        '1.0·task + 0.5·kd'
+        >>> (TSD() + HintonKD()).loss_formula()
+        '1.0·task + 1.0·tsd + 1.0·kd'
+        """
+        weights = self.weights()
+        parts = [f"{task_weight_of(self)}·task"]
+        parts += [f"{weights[t]}·{t}" if t in weights else t for t in self.term_names()]
+        return " + ".join(parts)
+
+    def training_state(self):
+        """What a resumed fit needs of the method (random streams drawn during training).
+
+        Saved in every checkpoint and given back to :meth:`load_training_state` on
+        resume, after :meth:`prepare`. The default covers a torch generator kept as
+        ``self._generator`` (MemKD's spans, TSD's windows).
+        """
+        generator = getattr(self, "_generator", None)
+        return {} if generator is None else {"generator": generator.get_state()}
+
+    def load_training_state(self, state):
+        """Restore what :meth:`training_state` saved."""
+        if "generator" in state:
+            self._generator.set_state(state["generator"])
 
     def __add__(self, other):
         return MethodSum.of(self, other)
@@ -369,20 +428,48 @@ class Method(BaseEstimator):
         return MethodSum.of(other, self)
 
 
+def weighted_terms(method, batch):
+    """The method's loss terms of one batch with their weights applied.
+
+    The one place where declared weights (:attr:`Method.term_weights`) meet the
+    terms; a method that implements :meth:`Method.loss_terms` itself weighs its own.
+    """
+    if type(method).raw_terms is Method.raw_terms:  # weighs its own terms
+        return dict(method.loss_terms(batch))
+    weights = method.weights()
+    return {term: weights[term] * value if term in weights else value
+            for term, value in method.raw_terms(batch).items()}  # fmt: skip
+
+
+def task_weight_of(method):
+    """The weight of the task loss a method trains with."""
+    return method.task_weight_value() if isinstance(method, MethodSum) else (
+        getattr(method, "task_weight", 1.0))  # fmt: skip
+
+
+def total_loss(method, task_loss, terms):
+    """``task_weight · task + Σ terms``: the training loss of one batch."""
+    loss = task_weight_of(method) * task_loss
+    for value in terms.values():
+        loss = loss + value
+    return loss
+
+
 class MethodSum(Method):
     """Several methods trained together: the task loss plus every member's terms.
 
     Usually built with ``+``: ``TSD(weight=1.0) + HintonKD(temperature=4)``. Members
     are named by their registry name (``"tsd"``, ``"kd"``), so their parameters are
-    reachable as ``method__kd__temperature`` in a grid search. The members'
-    own ``task_weight`` is ignored; the sum's ``task_weight`` counts.
+    reachable as ``method__kd__temperature`` in a grid search. The task loss counts
+    once, with the sum's ``task_weight``; left None, the members' own, which must then
+    agree.
 
     Parameters
     ----------
     methods : list of (str, Method)
         Named members.
-    task_weight : float, default=1.0
-        Weight of the task loss.
+    task_weight : float or None, default=None
+        Weight of the task loss; None: the members' common ``task_weight``.
 
     Examples
     --------
@@ -394,9 +481,23 @@ class MethodSum(Method):
 
     name = "sum"
 
-    def __init__(self, methods, task_weight=1.0):
+    def __init__(self, methods, task_weight=None):
         self.methods = methods
         self.task_weight = task_weight
+
+    def task_weight_value(self):
+        """The sum's ``task_weight``, or the members' common one."""
+        if self.task_weight is not None:
+            return self.task_weight
+        given = {name: getattr(m, "task_weight", 1.0) for name, m in self.methods}
+        if len(set(given.values())) > 1:
+            listed = ", ".join(f"{name}={value}" for name, value in given.items())
+            raise ValueError(
+                f"The members of this MethodSum have different task_weight values "
+                f"({listed}); the task loss counts once, so set "
+                "MethodSum(task_weight=...) (method__task_weight=... in an estimator)."
+            )
+        return next(iter(given.values()))
 
     @classmethod
     def of(cls, *parts):
@@ -475,9 +576,25 @@ class MethodSum(Method):
 
     def validate(self):
         """Check the sum's own weight and every member's parameters."""
-        super().validate()
+        if self.task_weight is not None:
+            super().validate()
         for _, member in self.methods:
             member.validate()
+        self.task_weight_value()  # the members agree, or the sum says which weight
+
+    def weights(self):
+        return {
+            f"{n}_{t}" if t != n else n: w
+            for n, m in self.methods
+            for t, w in m.weights().items()
+        }
+
+    def training_state(self):
+        return {name: member.training_state() for name, member in self.methods}
+
+    def load_training_state(self, state):
+        for name, member in self.methods:
+            member.load_training_state(state.get(name, {}))
 
     def prepare(self, context):
         extras = {}
@@ -519,7 +636,7 @@ class MethodSum(Method):
                 target=batch.target,
                 progress=batch.progress,
             )
-            for term, value in member.loss_terms(member_batch).items():
+            for term, value in weighted_terms(member, member_batch).items():
                 terms[f"{name}_{term}" if term != name else name] = value
         return terms
 
@@ -580,7 +697,7 @@ def list_methods():
     }
 
 
-def resolve_method(method):
+def resolve_method(method, task=None):
     """Turn a registry name, a method, or a list of those into a fresh method object.
 
     Parameters
@@ -589,6 +706,8 @@ def resolve_method(method):
         A registry name (see :func:`list_methods`), a method (cloned, so the
         original is never changed by fitting) or a non-empty list of them (summed
         into a :class:`MethodSum`).
+    task : {"classification", "forecasting"}, optional
+        Refuse a method that is not for this task, naming the registered ones that are.
 
     Returns
     -------
@@ -598,7 +717,7 @@ def resolve_method(method):
     Raises
     ------
     ValueError
-        If a name is not in the registry.
+        If a name is not in the registry, or the method is not for ``task``.
     TypeError
         If ``method`` is none of the accepted kinds.
 
@@ -613,7 +732,22 @@ def resolve_method(method):
     (False, 2.0)
     >>> resolve_method(["kd", "tsd"]).term_names()
     ('kd', 'tsd')
+    >>> resolve_method("memkd", task="forecasting")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: Method 'memkd' is for ['classification'], not forecasting. Forecasting...
     """
+    resolved = _resolve(method)
+    if task is not None and task not in resolved.tasks:
+        fitting = sorted(name for name, cls in _METHODS.items() if task in cls.tasks)
+        raise ValueError(
+            f"Method {resolved.name!r} is for {sorted(resolved.tasks)}, not {task}. "
+            f"{task.capitalize()} methods: {fitting}."
+        )
+    return resolved
+
+
+def _resolve(method):
     if isinstance(method, str):
         if method not in _METHODS:
             raise ValueError(

@@ -104,8 +104,10 @@ class AttentionTransfer(Method):
         self.p = p
         self.task_weight = task_weight
 
-    def loss_terms(self, batch):
-        """Weighted attention-transfer term of one batch."""
+    term_weights = {"attention": "weight"}
+
+    def raw_terms(self, batch):
+        """The attention-transfer term of one batch, before its ``weight``."""
         student = batch.student["hidden"]
         teacher = batch.teacher["hidden"].to(student.dtype)
-        return {"attention": self.weight * attention_loss(student, teacher, self.p)}
+        return {"attention": attention_loss(student, teacher, self.p)}

@@ -219,8 +219,10 @@ class DANN(Method):
         width = feature_width(context)
         return {"domain_discriminator": DomainDiscriminator(width, int(self.hidden))}
 
-    def loss_terms(self, batch):
-        """Weighted ``domain`` term (zero on validation batches, which have no target)."""
+    term_weights = {"domain": "weight"}
+
+    def raw_terms(self, batch):
+        """The ``domain`` term before its ``weight``; zero without target rows."""
         if batch.target is None:
             return {"domain": batch.student["logits"].sum() * 0.0}
         alpha = dann_ramp(batch.progress.fraction, self.gamma)
@@ -230,4 +232,4 @@ class DANN(Method):
             batch.target["student"]["features"],
             alpha,
         )
-        return {"domain": self.weight * loss}
+        return {"domain": loss}

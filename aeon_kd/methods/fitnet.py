@@ -107,8 +107,10 @@ class FitNet(Method):
             nn.init.uniform_(projector.weight, -self.init_range, self.init_range)
         return {"projector": projector}
 
-    def loss_terms(self, batch):
-        """Weighted hint term of one batch."""
+    term_weights = {"fitnet": "weight"}
+
+    def raw_terms(self, batch):
+        """The hint term of one batch, before its ``weight``."""
         if "projector" not in batch.modules:
             raise ValueError(
                 "FitNet's projector is missing from batch.modules; it comes from "
@@ -116,4 +118,4 @@ class FitNet(Method):
             )
         student = batch.student["hidden"]
         teacher = match_time(batch.teacher["hidden"].to(student.dtype), student.shape[1])
-        return {"fitnet": self.weight * fitnet_loss(student, teacher, batch.modules["projector"])}
+        return {"fitnet": fitnet_loss(student, teacher, batch.modules["projector"])}

@@ -209,8 +209,10 @@ class MemKD(Method):
         self._generator = seeded_generator(context)
         return {}
 
-    def loss_terms(self, batch):
-        """Weighted memory-discrepancy term of one batch (spans drawn afresh)."""
+    term_weights = {"memkd": "weight"}
+
+    def raw_terms(self, batch):
+        """The memory-discrepancy term before its ``weight`` (spans drawn afresh)."""
         self._check()
         student = batch.student["hidden"]
         length = student.shape[1]
@@ -231,7 +233,7 @@ class MemKD(Method):
                 student, teacher, start.to(student.device), end.to(student.device),
                 self.eps, self.beta,
             )
-        return {"memkd": self.weight * loss}
+        return {"memkd": loss}
 
 
 def _check_length(length, who):

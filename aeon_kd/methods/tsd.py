@@ -360,7 +360,7 @@ default="opposite_class"
         self._pool_rows = torch.as_tensor(train_index, dtype=torch.long)
         self._pool_y = torch.as_tensor(y[train_index], dtype=torch.long)
         self._device_cache = {}
-        if getattr(context.teacher, "kind", "white-box") == "white-box":
+        if getattr(context.teacher, "white_box", True):
             return {}  # queried online on the perturbed inputs
         return self._build_bank(context)
 
@@ -457,8 +457,10 @@ default="opposite_class"
         ]
         return torch.cat(parts)
 
-    def loss_terms(self, batch):
-        """Weighted saliency term of one batch (fresh windows and donors)."""
+    term_weights = {"tsd": "weight"}
+
+    def raw_terms(self, batch):
+        """The saliency term before its ``weight`` (fresh windows and donors)."""
         x = batch.inputs
         if x is None:
             raise ValueError("TSD needs the batch inputs (DistillationBatch.inputs).")
@@ -508,7 +510,7 @@ default="opposite_class"
             student_clean, student_perturbed, teacher_clean, teacher_perturbed,
             self.temperature, self.per_class, self.beta,
         )
-        return {"tsd": self.weight * loss}
+        return {"tsd": loss}
 
 
 def _take(values, slots):

@@ -126,9 +126,15 @@ class Teacher:
     signals : frozenset of str
         Signals the teacher can give (``"logits"``, ``"hidden"``, ``"features"``).
     kind : str
-        ``"white-box"`` or ``"black-box"``.
+        ``"white-box"`` or ``"black-box"``, for messages and reports.
+    white_box : bool
+        Whether the teacher is a torch network the trainer can run inside the epoch loop
+        (methods that need gradients or fresh outputs through it); read this, not
+        ``kind``.
     estimator : object
         The fitted teacher as the user knows it (module, net or classifier).
+    fitted_here : bool
+        The teacher was fitted inside ``fit``, on the student's (resampled) input.
 
     See Also
     --------
@@ -147,8 +153,8 @@ class Teacher:
     ...     def outputs(self, X, signals):
     ...         return {"logits": np.zeros((len(X), 2), dtype=np.float32)}
     >>> teacher = Uniform()
-    >>> teacher.kind, sorted(teacher.signals)
-    ('black-box', ['logits'])
+    >>> teacher.kind, teacher.white_box, sorted(teacher.signals)
+    ('black-box', False, ['logits'])
     >>> teacher.outputs(np.zeros((5, 1, 8)), {"logits"})["logits"].shape
     (5, 2)
     """
@@ -159,6 +165,10 @@ class Teacher:
     module = None
     #: the teacher was fitted inside ``fit`` on the student's (resampled) input
     fitted_here = False
+
+    @property
+    def white_box(self):
+        return self.kind == "white-box"
 
     def outputs(self, X, signals):
         """Compute ``signals`` for every row of ``X`` in batches.
@@ -608,12 +618,55 @@ def _is_estimator(obj):
     )
 
 
-def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name, seed, default):
+_WHITE_BOX_ADVICE = (
+    "Signals such as hidden states and features come from white-box teachers: a torch "
+    "network following the forward_signals protocol (the built-in networks do), any "
+    "torch network wrapped in aeon_kd.students.SignalTap (names its hidden and head "
+    "layers), a skorch net wrapping one, an aeon_kd.teachers.RecurrentTeacher, or "
+    "teacher=None (a 3 x 100 LSTM teacher is trained first). Black-box classifiers give "
+    "logits only: use them with a logit method such as 'kd', 'dkd' or 'tsd'."
+)
+
+
+def require_signals(adapter, needs, method_name, advice=""):
+    """The one check of a method's needs against what a teacher gives.
+
+    Raises
+    ------
+    ValueError
+        Naming the method, the missing signals, the teacher and ``advice``.
+
+    Examples
+    --------
+    >>> from aeon_kd.teachers import Teacher
+    >>> from aeon_kd.teachers._adapters import require_signals
+    >>> class LogitsOnly(Teacher):
+    ...     signals = frozenset({"logits"})
+    >>> require_signals(LogitsOnly(), {"logits"}, "kd")
+    >>> require_signals(LogitsOnly(), {"hidden"}, "memkd")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: Method 'memkd' needs ['hidden'] from the teacher, but a black-box ...
+    """
+    missing = set(needs) - set(adapter.signals)
+    if missing:
+        name = type(_unwrap(adapter.estimator)).__name__
+        raise ValueError(
+            f"Method {method_name!r} needs {sorted(missing)} from the teacher, but a "
+            f"{adapter.kind} {name} teacher gives only {sorted(adapter.signals)}."
+            + (f" {advice}" if advice else "")
+        )
+
+
+def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name, seed, default,
+                    fitted_on_student_input=False):  # fmt: skip
     """Turn the user's ``teacher`` into an adapter.
 
     Parameters
     ----------
-    teacher : None, torch module, skorch net, classifier or FrozenEstimator
+    teacher : None, str, torch module, skorch net, classifier or FrozenEstimator
+        A string names a teacher of :func:`aeon_kd.teachers.list_teachers`, built
+        unfitted and fitted here.
     X : np.ndarray
         Every series given to ``fit``, as a fitted teacher sees them.
     X_fit : np.ndarray
@@ -631,6 +684,9 @@ def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name,
         Seeds the default teacher and the out-of-fold splits.
     default : callable
         ``default(needs, seed)`` builds the teacher used when ``teacher`` is None.
+    fitted_on_student_input : bool, default=False
+        The caller fitted ``teacher`` on the student's input (``X_fit``) itself, so the
+        adapter is marked ``fitted_here`` like the teachers fitted here.
 
     Returns
     -------
@@ -675,6 +731,10 @@ def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name,
         return None
     if teacher is None:
         teacher = default(needs, seed)
+    elif isinstance(teacher, str):  # a name of the teacher table, built unfitted
+        from aeon_kd.teachers._default import build_teacher
+
+        teacher = build_teacher(teacher, seed)
     n_classes = len(classes)
     if isinstance(teacher, nn.Module):
         adapter = TorchTeacher(teacher, n_classes)
@@ -718,19 +778,9 @@ def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name,
             "fitted skorch net, an aeon or scikit-learn classifier with predict_proba "
             "(fitted, unfitted or in a FrozenEstimator), or None."
         )
-    missing = set(needs) - set(adapter.signals)
-    if missing:
-        raise ValueError(
-            f"Method {method_name!r} needs {sorted(missing)} from the teacher, but a "
-            f"{adapter.kind} {type(_unwrap(adapter.estimator)).__name__} teacher gives only "
-            f"{sorted(adapter.signals)}. Signals such as hidden states and features come "
-            "from white-box teachers: a torch network following the forward_signals "
-            "protocol (the built-in networks do), any torch network wrapped in "
-            "aeon_kd.students.SignalTap (names its hidden and head layers), a skorch net "
-            "wrapping one, an aeon_kd.teachers.RecurrentTeacher, or teacher=None (a "
-            "3 x 100 LSTM teacher is trained first). Black-box classifiers give logits "
-            "only: use them with a logit method such as 'kd', 'dkd' or 'tsd'."
-        )
+    if fitted_on_student_input:
+        adapter.fitted_here = True
+    require_signals(adapter, needs, method_name, advice=_WHITE_BOX_ADVICE)
     return adapter
 
 

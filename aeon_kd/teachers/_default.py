@@ -232,16 +232,42 @@ NAMED_TEACHERS = {
 }  # fmt: skip
 
 
-def list_teachers():
-    """Names and one-line descriptions of the teachers :func:`build_teacher` makes.
+def list_teachers(task=None):
+    """The teachers known by name, with one-line descriptions.
+
+    Classification teachers are built unfitted by :func:`build_teacher` (and fitted
+    inside ``fit``: ``DistilledClassifier(teacher="quant")``); forecasting teachers are
+    trained inside ``fit`` on the series' windows (``DistilledForecaster(teacher=
+    "patchtst")``).
+
+    Parameters
+    ----------
+    task : {"classification", "forecasting"} or None, default=None
+        Only this task's teachers; None: all of them.
+
+    Returns
+    -------
+    dict
+        ``{name: description}``.
 
     Examples
     --------
     >>> from aeon_kd.teachers import list_teachers
-    >>> sorted(list_teachers())
+    >>> sorted(list_teachers("classification"))
     ['lstm', 'minirocket', 'quant']
+    >>> sorted(list_teachers("forecasting"))
+    ['moderntcn', 'patchtst']
     """
-    return {name: description for name, (_, description) in sorted(NAMED_TEACHERS.items())}
+    from aeon_kd.teachers._forecasting import FORECAST_TEACHER_DESCRIPTIONS
+
+    tables = {
+        "classification": {name: words for name, (_, words) in NAMED_TEACHERS.items()},
+        "forecasting": dict(FORECAST_TEACHER_DESCRIPTIONS),
+    }
+    if task is not None and task not in tables:
+        raise ValueError(f"task must be None or one of {sorted(tables)}, got {task!r}.")
+    chosen = tables.values() if task is None else [tables[task]]
+    return dict(sorted(item for table in chosen for item in table.items()))
 
 
 def build_teacher(name, random_state=None, **params):
@@ -263,7 +289,10 @@ def build_teacher(name, random_state=None, **params):
     5
     """
     if name not in NAMED_TEACHERS:
-        raise ValueError(f"Unknown teacher {name!r}; choose from {sorted(NAMED_TEACHERS)}.")
+        raise ValueError(
+            f"Unknown teacher {name!r}; classification teachers by name: "
+            f"{sorted(NAMED_TEACHERS)} (aeon_kd.teachers.list_teachers())."
+        )
     return NAMED_TEACHERS[name][0](random_state, **params)
 
 

@@ -16,13 +16,15 @@ give ``"features"``, a per-channel representation ``(batch, n_channels, d)``.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import torch
 from torch import nn
 
 from aeon_kd._seeding import seeded_torch
 from aeon_kd.students._signals import available_signals, eval_mode, signals_of
-from aeon_kd.teachers._adapters import seeded_clone
+from aeon_kd.teachers._adapters import Teacher, require_signals, seeded_clone
 
 __all__ = [
     "BUILTIN_FORECAST_TEACHERS",
@@ -35,6 +37,12 @@ __all__ = [
 
 #: names accepted as ``teacher=`` by :class:`aeon_kd.DistilledForecaster`
 BUILTIN_FORECAST_TEACHERS = ("patchtst", "moderntcn")
+#: what :func:`aeon_kd.teachers.list_teachers` says of them
+FORECAST_TEACHER_DESCRIPTIONS = {
+    "patchtst": "PatchTST Transformer, white-box (forecasts, features); trained inside fit",
+    "moderntcn": "ModernTCN convolutional network, white-box (forecasts, features); "
+    "trained inside fit",
+}
 
 #: training settings and network sizes of the built-in forecasting teachers. Tests and
 #: quick experiments may shrink them (``monkeypatch.setitem`` restores them afterwards).
@@ -47,7 +55,7 @@ FORECAST_TEACHER_PARAMS = {
 _BATCH = 512
 
 
-class ForecastTorchTeacher:
+class ForecastTorchTeacher(Teacher):
     """A trained torch forecasting network as teacher (white-box).
 
     Parameters
@@ -133,7 +141,7 @@ class ForecastTorchTeacher:
         )  # fmt: skip
 
 
-class ForecasterTeacher:
+class ForecasterTeacher(Teacher):
     """An aeon forecaster as teacher (black-box): forecasts only.
 
     Each channel of each window is forecast separately (aeon forecasters are mostly
@@ -338,11 +346,25 @@ def resolve_forecast_teacher(
     -------
     ForecastTorchTeacher, ForecasterTeacher or None
     """
-    n_channels, horizon = X.shape[1], Y.shape[2]
     if teacher is None:
         if not needs:
             return None
         teacher = default
+    check = partial(require_signals, needs=needs, method_name=method_name, advice=(
+        "Features come from torch teachers with forward_signals (teacher='patchtst' or "
+        "'moderntcn' trains one); an aeon forecaster is a black box that gives forecasts "
+        "only."))  # fmt: skip
+    adapter = _forecast_adapter(
+        teacher, y_train, X, Y, train_index, valid_index, method_name, seed, device, verbose,
+        check,
+    )  # fmt: skip
+    check(adapter)
+    return adapter
+
+
+def _forecast_adapter(teacher, y_train, X, Y, train_index, valid_index, method_name, seed,
+                      device, verbose, check):  # fmt: skip
+    n_channels, horizon = X.shape[1], Y.shape[2]
     if isinstance(teacher, str):
         if teacher not in BUILTIN_FORECAST_TEACHERS:
             raise ValueError(
@@ -366,13 +388,7 @@ def resolve_forecast_teacher(
     if isinstance(teacher, nn.Module):
         return ForecastTorchTeacher(teacher, n_channels, horizon)
     if _is_aeon_forecaster(teacher):
-        missing = set(needs) - {"logits"}
-        if missing:
-            raise ValueError(
-                f"Method {method_name!r} needs {sorted(missing)} from the teacher, but an "
-                f"aeon forecaster ({type(teacher).__name__}) is a black box that gives "
-                "forecasts only. Use a torch teacher, or teacher='patchtst'/'moderntcn'."
-            )
+        check(ForecasterTeacher(teacher, horizon))  # before any clone is fitted
         if not getattr(teacher, "is_fitted", False):
             # one clone per channel, fitted on the training part only: the students are
             # channel-independent and most aeon forecasters are univariate

@@ -8,6 +8,7 @@ from aeon_kd._memory import (
 )
 from aeon_kd.training._net import (
     LABELLED_KEY,
+    TEACHER_PREFIX,
     DistillationNet,
     StudentCollapseWarning,
     TrainingConfig,
@@ -26,6 +27,7 @@ from aeon_kd.training._recipe import (
 __all__ = [
     "AUTO_STEPS",
     "LABELLED_KEY",
+    "TEACHER_PREFIX",
     "OPTIMIZERS",
     "auto_epochs",
     "resolve_optimizer",

@@ -21,6 +21,7 @@ import torch
 from sklearn.exceptions import ConvergenceWarning
 from skorch import NeuralNet
 from skorch.callbacks import (
+    Callback,
     EarlyStopping,
     LRScheduler,
     PassthroughScoring,
@@ -31,9 +32,10 @@ from skorch.history import History
 from skorch.utils import to_tensor
 from torch import nn
 
-from aeon_kd.methods._base import DistillationBatch, TrainingProgress
+from aeon_kd.methods._base import DistillationBatch, TrainingProgress, total_loss
 from aeon_kd.students._networks import signals_of
 from aeon_kd.training._progress import progress_callbacks
+from aeon_kd.training._tasks import resolve_task
 
 __all__ = [
     "DistillationNet",
@@ -45,7 +47,10 @@ __all__ = [
     "train_student",
 ]
 
-_TEACHER_PREFIX = "teacher_"
+#: per-row arrays of the teacher's signals are named ``teacher_<signal>`` (the core
+#: names them, get_loss strips the prefix into ``DistillationBatch.teacher``)
+TEACHER_PREFIX = "teacher_"
+_TEACHER_PREFIX = TEACHER_PREFIX
 #: per-row flag beside the inputs: False for transfer-set rows, whose ``y`` is the
 #: teacher's top class (read by methods that need a class) and not a label
 LABELLED_KEY = "labelled"
@@ -127,6 +132,27 @@ class TrainingInterruptedWarning(UserWarning):
     >>> [w.category is TrainingInterruptedWarning for w in caught], len(net.history)
     ([True], 2)
     """
+
+
+class _BatchBookkeeping(Callback):
+    """Step counts and target-domain rows of each batch, kept out of ``get_loss``.
+
+    Counts the steps of each epoch (the methods' ``TrainingProgress``) and draws the
+    target rows of each training batch, so ``get_loss`` only computes a loss.
+    """
+
+    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
+        net._step_in_epoch = 0
+        n_rows = len(dataset_train) if dataset_train is not None else 1
+        net._steps_per_epoch = max(1, -(-n_rows // net.batch_size))
+
+    def on_batch_begin(self, net, batch=None, training=False, **kwargs):
+        if training and net.target is not None:
+            net._batch_target_rows = net._next_target_rows(len(batch[1]))
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        if training:
+            net._step_in_epoch += 1
 
 
 class DistillationNet(NeuralNet):
@@ -212,11 +238,8 @@ class DistillationNet(NeuralNet):
         self._target_order = np.empty(0, dtype=np.int64)
         return self
 
-    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
-        super().on_epoch_begin(net, dataset_train=dataset_train, dataset_valid=dataset_valid)
-        self._step_in_epoch = 0
-        n_rows = len(dataset_train) if dataset_train is not None else 1
-        self._steps_per_epoch = max(1, -(-n_rows // self.batch_size))
+    def get_default_callbacks(self):
+        return [*super().get_default_callbacks(), ("bookkeeping", _BatchBookkeeping())]
 
     def _progress(self):
         return TrainingProgress(
@@ -226,12 +249,16 @@ class DistillationNet(NeuralNet):
             steps_per_epoch=self._steps_per_epoch,
         )
 
-    def _target_batch(self, n_rows):
-        """The next ``n_rows`` target rows, with the student's signals on them."""
+    def _next_target_rows(self, n_rows):
+        """The next ``n_rows`` target rows: a fresh shuffle whenever one runs out."""
         order = self._target_order
         while len(order) < n_rows:
             order = np.concatenate([order, self._target_rng.permutation(len(self.target["X"]))])
         rows, self._target_order = order[:n_rows], order[n_rows:]
+        return rows
+
+    def _target_batch(self, rows):
+        """The target rows drawn for this batch, with the student's signals on them."""
         inputs = to_tensor(self.target["X"][rows], device=self.device)
         teacher = {
             k[len(_TEACHER_PREFIX):]: to_tensor(v[rows], device=self.device)
@@ -247,7 +274,7 @@ class DistillationNet(NeuralNet):
 
     def _diverged(self, term, value, training):
         epoch = len(self.history)
-        where = f"batch {self._step_in_epoch} of epoch {epoch}" if training else (
+        where = f"batch {self._step_in_epoch + 1} of epoch {epoch}" if training else (
             f"the validation pass of epoch {epoch}"
         )
         raise TrainingDivergedError(
@@ -285,11 +312,10 @@ class DistillationNet(NeuralNet):
         X = to_tensor(X, device=self.device)
         task_loss = self._task_loss(y_pred["logits"], y_true, X)
         target = progress = None
-        if training:
+        if training:  # the step and target rows _BatchBookkeeping set for this batch
             progress = self._progress()
-            self._step_in_epoch += 1
             if self.target is not None:
-                target = self._target_batch(len(y_true))
+                target = self._target_batch(self._batch_target_rows)
         batch = DistillationBatch(
             student=y_pred,
             teacher={
@@ -307,9 +333,7 @@ class DistillationNet(NeuralNet):
             progress=progress,
         )
         terms = self.method.loss_terms(batch)
-        loss = getattr(self.method, "task_weight", 1.0) * task_loss
-        for value in terms.values():
-            loss = loss + value
+        loss = total_loss(self.method, task_loss, terms)
         prefix = "train_" if training else "valid_"
         values = {"task": task_loss.item()}
         values.update({name: float(value.detach()) for name, value in terms.items()})
@@ -317,7 +341,7 @@ class DistillationNet(NeuralNet):
             if not math.isfinite(value):
                 self._diverged(name, value, training)
             self.history.record_batch(prefix + name, value)
-        if not training and self.task == "classification":
+        if not training and resolve_task(self.task).scores_accuracy:
             correct = (y_pred["logits"].argmax(dim=1) == y_true).float().mean()
             self.history.record_batch("valid_acc", correct.item())
         return loss
@@ -359,6 +383,9 @@ class TrainingConfig:
     class_weight : list of float or None, default=None
         One weight per class for the classification task loss (cross-entropy's
         ``weight``); None weighs them equally.
+    callbacks : list or None, default=None
+        Extra skorch callbacks (objects or ``(name, callback)`` pairs), run after the
+        library's own; copies are trained with.
 
     Examples
     --------
@@ -385,6 +412,8 @@ class TrainingConfig:
     optimizer: type = torch.optim.Adam
     optimizer_params: dict | None = None
     class_weight: list | None = None
+    #: the user's extra skorch callbacks (objects or (name, callback) pairs)
+    callbacks: list | None = None
 
 
 def check_training_params(estimator, integers=()):
@@ -419,6 +448,7 @@ def check_training_params(estimator, integers=()):
     ...
     ValueError: window must be an integer >= 1, got 0.
     """
+    check_callbacks(getattr(estimator, "callbacks", None))
     for name in ("max_epochs", "batch_size", "patience", *integers):
         value = getattr(estimator, name)
         if value is None and name == "patience":
@@ -552,6 +582,7 @@ class _StoppingAndCheckpoint(EarlyStopping):
             "shuffle_rng": self.generator.get_state(),
             "target_rng": net._target_rng.bit_generator.state,
             "target_order": net._target_order,
+            "method": net.method.training_state(),
         }
         path = Path(self.folder) / _CHECKPOINT_FILE
         tmp = path.with_suffix(".tmp")
@@ -568,7 +599,8 @@ def _fingerprint(X, y, train_index, valid_index, per_row, method, student, confi
     import joblib
 
     settings = {k: v for k, v in vars(config).items()
-                if k not in ("max_epochs", "verbose", "device", "checkpoint_dir")}  # fmt: skip
+                if k not in ("max_epochs", "verbose", "device", "checkpoint_dir",
+                             "callbacks")}  # fmt: skip
     return joblib.hash(
         (X, y, train_index, valid_index, per_row, repr(method), repr(student), settings)
     )
@@ -640,7 +672,8 @@ def train_student(
     auxiliary : dict of str to torch.nn.Module
         The method's trainable helpers.
     config : TrainingConfig
-    task : {"classification", "forecasting"}
+    task : {"classification", "forecasting"} or Task
+        The task's criterion, validation metric and early-stopping monitor.
     online_teacher : TorchTeacher, optional
     target : dict of str to np.ndarray, optional
         Unlabelled target-domain rows (``"X"`` and cached ``"teacher_<signal>"``
@@ -675,17 +708,13 @@ def train_student(
     >>> sorted(k for k in net.history[-1] if k.startswith("valid_") and k.count("_") == 1)
     ['valid_acc', 'valid_kd', 'valid_loss', 'valid_task']
     """
+    task = resolve_task(task)
     data = {"X": X, "index": np.arange(len(X)), **per_row}
     has_valid = len(valid_index) > 0
     monitor = "valid_loss" if has_valid else "train_loss"
-    if has_valid and config.monitor is not None:
-        monitor = config.monitor
-    terms = ("task", *method.term_names())
-    callbacks = [(f"train_{t}", PassthroughScoring(f"train_{t}", on_train=True)) for t in terms]
-    if has_valid:
-        callbacks += [(f"valid_{t}", PassthroughScoring(f"valid_{t}")) for t in terms]
-        if task == "classification":
-            callbacks.append(("valid_acc", PassthroughScoring("valid_acc", lower_is_better=False)))
+    if has_valid and (config.monitor or task.monitor) is not None:
+        monitor = config.monitor or task.monitor
+    callbacks = _scoring_callbacks(method, task, has_valid)
     # schedules step before early stopping, so the state it saves is the epoch's last
     callbacks += [
         ("lr_schedule", cb)
@@ -695,11 +724,9 @@ def train_student(
     folder = config.checkpoint_dir
     fingerprint = state = None
     if folder is not None:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        fingerprint = _fingerprint(
-            X, y, train_index, valid_index, per_row, method, student, config
+        fingerprint, state = _open_checkpoint(
+            folder, X, y, train_index, valid_index, per_row, method, student, config
         )
-        state = _load_checkpoint(folder, fingerprint)
     # without patience every epoch trains and the last weights are kept: on small
     # training sets best-validation weights were worse than the last ones
     stopper = _StoppingAndCheckpoint(
@@ -710,23 +737,23 @@ def train_student(
     )  # fmt: skip
     callbacks.append(("early_stopping", stopper))
     callbacks += progress_callbacks(config.verbose)
-    criterion = nn.CrossEntropyLoss if task == "classification" else nn.MSELoss
+    callbacks += _user_callbacks(config.callbacks)
     train_split = (
         predefined_split(Dataset(_rows(data, valid_index), y[valid_index])) if has_valid else None
     )
     net = DistillationNet(
         student,
         method=method,
-        task=task,
+        task=task.name,
         auxiliary=nn.ModuleDict(auxiliary),
         online_teacher=online_teacher,
         target=target,
         target_seed=config.seed,
-        criterion=criterion,
+        criterion=task.criterion,
         optimizer=config.optimizer,
         lr=config.lr,
         **{f"optimizer__{k}": v for k, v in (config.optimizer_params or {}).items()},
-        **_criterion_params(task, config),
+        **task.criterion_params(config),
         max_epochs=config.max_epochs,
         batch_size=config.batch_size,
         train_split=train_split,
@@ -748,10 +775,62 @@ def train_student(
     return net
 
 
-def _criterion_params(task, config):
-    if task != "classification" or config.class_weight is None:
-        return {}
-    return {"criterion__weight": torch.tensor(config.class_weight, dtype=torch.float32)}
+def _user_callbacks(callbacks):
+    """Copies of the user's callbacks, named: skorch initialises what it is given."""
+    import copy
+
+    named = []
+    for i, entry in enumerate(callbacks or ()):
+        name, callback = entry if isinstance(entry, tuple) else (f"user_{i}", entry)
+        named.append((name, copy.deepcopy(callback)))
+    return named
+
+
+def check_callbacks(callbacks):
+    """``callbacks`` must be None or a list of skorch callbacks / (name, callback) pairs.
+
+    Examples
+    --------
+    >>> from skorch.callbacks import EpochTimer
+    >>> from aeon_kd.training._net import check_callbacks
+    >>> check_callbacks([EpochTimer(), ("timer", EpochTimer())])
+    >>> check_callbacks(EpochTimer())  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: callbacks must be None or a list of skorch callbacks ...
+    """
+    from skorch.callbacks import Callback
+
+    def valid(entry):
+        if isinstance(entry, tuple):
+            return len(entry) == 2 and isinstance(entry[0], str) and valid(entry[1])
+        return isinstance(entry, Callback)
+
+    if callbacks is None:
+        return
+    if not isinstance(callbacks, list) or not all(valid(e) for e in callbacks):
+        raise ValueError(
+            "callbacks must be None or a list of skorch callbacks (skorch.callbacks."
+            f"Callback instances) or (name, callback) pairs, got {callbacks!r}."
+        )
+
+
+def _scoring_callbacks(method, task, has_valid):
+    """One history column per loss term (train, and valid with a split)."""
+    terms = ("task", *method.term_names())
+    callbacks = [(f"train_{t}", PassthroughScoring(f"train_{t}", on_train=True)) for t in terms]
+    if has_valid:
+        callbacks += [(f"valid_{t}", PassthroughScoring(f"valid_{t}")) for t in terms]
+        if task.scores_accuracy:
+            callbacks.append(("valid_acc", PassthroughScoring("valid_acc", lower_is_better=False)))
+    return callbacks
+
+
+def _open_checkpoint(folder, X, y, train_index, valid_index, per_row, method, student, config):
+    """The fit's fingerprint and the saved state of the same fit in ``folder`` (or None)."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    fingerprint = _fingerprint(X, y, train_index, valid_index, per_row, method, student, config)
+    return fingerprint, _load_checkpoint(folder, fingerprint)
 
 
 def _resume(net, state, stopper, generator, config):
@@ -764,6 +843,7 @@ def _resume(net, state, stopper, generator, config):
     generator.set_state(state["shuffle_rng"])
     net._target_rng.bit_generator.state = state["target_rng"]
     net._target_order = state["target_order"]
+    net.method.load_training_state(state.get("method", {}))
     stopper.resume_state = state
     done = len(net.history)
     if state["stopped"] or done >= config.max_epochs:
