@@ -27,7 +27,11 @@ from aeon_kd.training import (
 )
 from aeon_kd.training._tasks import resolve_task
 
-__all__ = ["UNSET", "FitInputs", "TrainingRows", "distil", "training_config"]
+__all__ = ["UNSET", "FitInputs", "TrainingRows", "batched_outputs", "distil",
+           "training_config"]  # fmt: skip
+
+#: series per forward pass when predicting
+PREDICT_BATCH = 512
 
 
 class _Unset:
@@ -181,3 +185,34 @@ def distil(task, method, teacher, rows, *, build_student, n_outputs, config, see
             online_teacher=teacher if teacher is not None and teacher.white_box else None,
             target=target,
         )  # fmt: skip
+
+
+def batched_outputs(module, X, postprocess=None, batch_size=PREDICT_BATCH):
+    """``module`` on every row of ``X`` in batches, without gradients, as float64.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        In eval mode; run on the device of its parameters.
+    X : np.ndarray
+        Rows of the module's input.
+    postprocess : callable, optional
+        Applied to each batch's output tensor (e.g. a softmax).
+    batch_size : int, default=512
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import torch
+    >>> from aeon_kd._core import batched_outputs
+    >>> batched_outputs(torch.nn.Flatten(), np.ones((3, 1, 2)), batch_size=2).shape
+    (3, 2)
+    """
+    device = next(module.parameters(), torch.empty(0)).device
+    parts = []
+    with torch.no_grad():
+        for start in range(0, len(X), batch_size):
+            rows = np.ascontiguousarray(X[start : start + batch_size], dtype=np.float32)
+            out = module(torch.from_numpy(rows).to(device))
+            parts.append((out if postprocess is None else postprocess(out)).cpu().numpy())
+    return np.concatenate(parts).astype(np.float64)

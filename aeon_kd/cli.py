@@ -23,13 +23,14 @@ import sys
 import time
 import warnings
 
+from aeon_kd._teacher_names import CLASSIFICATION_TEACHERS
+
 __all__ = ["main"]
 
-#: --teacher of 'distill': named teachers of aeon_kd.teachers.build_teacher, or none (the
-#: words stay here so that --help imports nothing heavy)
+#: --teacher of 'distill': the named classification teachers, or none (the words come
+#: from aeon_kd._teacher_names, which imports nothing, so --help stays cheap)
 TEACHERS = {
-    "quant": "aeon's QUANTClassifier, black-box (fitted here; out-of-fold soft labels)",
-    "lstm": "3 x 100 LSTM (aeon_kd.teachers.RecurrentTeacher), white-box: hidden states",
+    **CLASSIFICATION_TEACHERS,
     "none": "no teacher given: the method's default (QUANT or the LSTM), none for 'none'",
 }
 

@@ -44,8 +44,8 @@ def main():
                 continue
             old = committed[(dataset, row["model"])]
             new_pred = _predictions(out, row["model"], dataset)
-            same = sum(a == b for a, b in zip(new_pred, _predictions(COMMITTED, row["model"],
-                                                                   dataset)))  # fmt: skip
+            old_pred = _predictions(COMMITTED, row["model"], dataset)
+            same = sum(a == b for a, b in zip(new_pred, old_pred, strict=True))
             all_same &= same == len(new_pred)
             print(f"{dataset} {row['model']}: accuracy {row['accuracy']:.6f} (committed "
                   f"{float(old['accuracy']):.6f}), epochs {row['epochs']} ({old['epochs']}), "

@@ -16,7 +16,14 @@ from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_class_weight
 
 from aeon_kd._checks import check_finite
-from aeon_kd._core import UNSET, FitInputs, TrainingRows, distil, training_config
+from aeon_kd._core import (
+    UNSET,
+    FitInputs,
+    TrainingRows,
+    batched_outputs,
+    distil,
+    training_config,
+)
 from aeon_kd._memory import check_allocation
 from aeon_kd._params import TunableMethodMixin, store_parameters
 from aeon_kd.methods import resolve_method
@@ -36,7 +43,6 @@ from aeon_kd.teachers import (
 from aeon_kd.training import (
     StudentCollapseWarning,
     check_training_params,
-    resolve_optimizer,
 )
 from aeon_kd.transfer import check_augmentations, make_transfer_bank, resolve_transfer_size
 
@@ -47,7 +53,6 @@ _DEFAULT_LR = 1e-2
 
 __all__ = ["DistilledClassifier"]
 
-_PREDICT_BATCH = 512
 
 
 class DistilledClassifier(TunableMethodMixin, BaseClassifier):
@@ -757,12 +762,6 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         check_training_params(self)
         check_student(self.student, "classification")
         resolve_method(self.method).validate()  # a bad temperature, before any teacher
-        resolve_optimizer(self.optimizer)
-        if self.optimizer_params is not None and not isinstance(self.optimizer_params, dict):
-            raise ValueError(
-                "optimizer_params must be None or a dict of the optimizer's keyword "
-                f"arguments, e.g. {{'weight_decay': 0.01}}; got {self.optimizer_params!r}."
-            )
         if self.normalize not in NORMALIZATIONS:
             raise ValueError(
                 "normalize must be 'series' (z-normalise each series inside the student), "
@@ -894,14 +893,8 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         self.fidelity_on_ = where
 
     def _student_proba(self, X_student, log=False):
-        device = next(self.student_.parameters()).device
         normalise = torch.log_softmax if log else torch.softmax
-        parts = []
-        with torch.no_grad():
-            for start in range(0, len(X_student), _PREDICT_BATCH):
-                batch = torch.from_numpy(X_student[start : start + _PREDICT_BATCH]).to(device)
-                parts.append(normalise(self.student_(batch), dim=1).cpu().numpy())
-        proba = np.concatenate(parts).astype(np.float64)
+        proba = batched_outputs(self.student_, X_student, partial(normalise, dim=1))
         if not np.all(np.isfinite(proba)):
             raise ValueError(
                 "The student's probabilities are not finite for X (values up to "

@@ -12,7 +12,6 @@ import inspect
 import warnings
 
 import numpy as np
-import torch
 from aeon.forecasting.base import (
     BaseForecaster,
     DirectForecastingMixin,
@@ -24,7 +23,14 @@ from sklearn.utils import check_random_state
 from torch import nn
 
 from aeon_kd._checks import FLOAT32_MAX, check_finite
-from aeon_kd._core import UNSET, FitInputs, TrainingRows, distil, training_config
+from aeon_kd._core import (
+    UNSET,
+    FitInputs,
+    TrainingRows,
+    batched_outputs,
+    distil,
+    training_config,
+)
 from aeon_kd._memory import check_allocation
 from aeon_kd._params import TunableMethodMixin, store_parameters
 from aeon_kd.methods import resolve_method
@@ -35,7 +41,6 @@ from aeon_kd.training import check_training_params
 
 __all__ = ["DistilledForecaster"]
 
-_PREDICT_BATCH = 512
 #: largest |y| fit takes: squared errors of the student's float32 training stay finite
 _MAX_FIT_MAGNITUDE = 1e18
 
@@ -99,6 +104,12 @@ class DistilledForecaster(
         is trained on.
     patience : int, default=20
     lr_schedule : {None, "cosine", "plateau", "halving"}, default=None
+    optimizer : str or torch.optim.Optimizer subclass, default="adam"
+        ``"adam"``, ``"adamw"``, ``"sgd"``, ``"rmsprop"`` or an optimizer class, as
+        skorch takes it (the TimeDistill authors train with Adam).
+    optimizer_params : dict or None, default=None
+        Its keyword arguments besides ``lr``; None: AdamW gets weight decay 0.01, the
+        others their defaults.
     callbacks : list or None, default=None
         Extra skorch callbacks run while the student trains (callback objects or
         ``(name, callback)`` pairs), after the library's own (scoring, schedule, early
@@ -197,6 +208,8 @@ class DistilledForecaster(
         validation_size=0.2,
         patience=20,
         lr_schedule=None,
+        optimizer="adam",
+        optimizer_params=None,
         callbacks=None,
         random_state=None,
         device="cpu",
@@ -331,14 +344,7 @@ class DistilledForecaster(
                 f"{self.n_channels_}, {self.window}); got {X.shape}."
             )
         _check_finite(X, "X")
-        device = next(self.student_.parameters()).device
-        parts = []
-        with torch.no_grad():
-            for start in range(0, len(X), _PREDICT_BATCH):
-                rows = X[start : start + _PREDICT_BATCH]
-                batch = torch.from_numpy(np.ascontiguousarray(rows, dtype=np.float32))
-                parts.append(self.student_(batch.to(device)).cpu().numpy())
-        forecast = np.concatenate(parts).astype(np.float64)
+        forecast = batched_outputs(self.student_, X)
         if not np.all(np.isfinite(forecast)):
             raise ValueError(
                 "The student's forecasts are not finite for these windows (values up to "

@@ -23,6 +23,7 @@ import torch
 from torch import nn
 
 from aeon_kd._seeding import seeded_torch
+from aeon_kd._teacher_names import FORECASTING_TEACHERS
 from aeon_kd.students._signals import available_signals, eval_mode, signals_of
 from aeon_kd.teachers._adapters import Teacher, require_signals, seeded_clone
 
@@ -36,13 +37,7 @@ __all__ = [
 ]
 
 #: names accepted as ``teacher=`` by :class:`aeon_kd.DistilledForecaster`
-BUILTIN_FORECAST_TEACHERS = ("patchtst", "moderntcn")
-#: what :func:`aeon_kd.teachers.list_teachers` says of them
-FORECAST_TEACHER_DESCRIPTIONS = {
-    "patchtst": "PatchTST Transformer, white-box (forecasts, features); trained inside fit",
-    "moderntcn": "ModernTCN convolutional network, white-box (forecasts, features); "
-    "trained inside fit",
-}
+BUILTIN_FORECAST_TEACHERS = tuple(FORECASTING_TEACHERS)
 
 #: training settings and network sizes of the built-in forecasting teachers. Tests and
 #: quick experiments may shrink them (``monkeypatch.setitem`` restores them afterwards).
@@ -68,6 +63,9 @@ class ForecastTorchTeacher(Teacher):
         What the forecast must look like.
     estimator : object, optional
         What to report as the teacher (e.g. the skorch net the module came from).
+    fitted_here : bool, default=False
+        The teacher was fitted inside ``fit`` (on the student's input), so it is given
+        the series as the student sees them.
 
     Examples
     --------
@@ -87,13 +85,13 @@ class ForecastTorchTeacher(Teacher):
 
     kind = "white-box"
 
-    def __init__(self, module, n_channels, horizon, estimator=None):
+    def __init__(self, module, n_channels, horizon, estimator=None, fitted_here=False):
         self.module = module
         self.estimator = module if estimator is None else estimator
         self.n_channels = n_channels
         self.horizon = horizon
         self.signals = available_signals(module)
-        self.fitted_here = False
+        self.fitted_here = fitted_here
 
     @property
     def device(self):
@@ -161,6 +159,9 @@ class ForecasterTeacher(Teacher):
     per_channel : list of BaseForecaster, optional
         One fitted clone per channel (an unfitted teacher fitted here on each channel);
         by default ``estimator`` forecasts every channel.
+    fitted_here : bool, default=False
+        The teacher was fitted inside ``fit`` (on the student's input), so it is given
+        the series as the student sees them.
 
     Examples
     --------
@@ -181,8 +182,9 @@ class ForecasterTeacher(Teacher):
     signals = frozenset({"logits"})
     fitted_here = False
 
-    def __init__(self, estimator, horizon, verbose=False, per_channel=None):
+    def __init__(self, estimator, horizon, verbose=False, per_channel=None, fitted_here=False):
         self.estimator = estimator
+        self.fitted_here = fitted_here
         self.horizon = horizon
         self.verbose = verbose
         self.per_channel = per_channel
@@ -375,9 +377,8 @@ def _forecast_adapter(teacher, y_train, X, Y, train_index, valid_index, method_n
         net = fit_builtin_forecast_teacher(
             teacher, X, Y, train_index, valid_index, seed, device=device, verbose=verbose
         )
-        adapter = ForecastTorchTeacher(net.module_, n_channels, horizon, estimator=net)
-        adapter.fitted_here = True
-        return adapter
+        return ForecastTorchTeacher(net.module_, n_channels, horizon, estimator=net,
+                                    fitted_here=True)  # fmt: skip
     if _is_skorch_net(teacher):
         if not getattr(teacher, "initialized_", False):
             raise ValueError(
@@ -393,9 +394,8 @@ def _forecast_adapter(teacher, y_train, X, Y, train_index, valid_index, method_n
             # one clone per channel, fitted on the training part only: the students are
             # channel-independent and most aeon forecasters are univariate
             clones = [seeded_clone(teacher, seed).fit(y_train[ch]) for ch in range(n_channels)]
-            adapter = ForecasterTeacher(teacher, horizon, verbose=verbose, per_channel=clones)
-            adapter.fitted_here = True
-            return adapter
+            return ForecasterTeacher(teacher, horizon, verbose=verbose, per_channel=clones,
+                                     fitted_here=True)  # fmt: skip
         return ForecasterTeacher(teacher, horizon, verbose=verbose)
     raise TypeError(
         "A forecasting teacher must be None, 'patchtst', 'moderntcn', a trained torch "

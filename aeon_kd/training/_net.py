@@ -449,6 +449,16 @@ def check_training_params(estimator, integers=()):
     ValueError: window must be an integer >= 1, got 0.
     """
     check_callbacks(getattr(estimator, "callbacks", None))
+    if hasattr(estimator, "optimizer"):
+        from aeon_kd.training._recipe import resolve_optimizer
+
+        resolve_optimizer(estimator.optimizer)
+        params = estimator.optimizer_params
+        if params is not None and not isinstance(params, dict):
+            raise ValueError(
+                "optimizer_params must be None or a dict of the optimizer's keyword "
+                f"arguments, e.g. {{'weight_decay': 0.01}}; got {params!r}."
+            )
     for name in ("max_epochs", "batch_size", "patience", *integers):
         value = getattr(estimator, name)
         if value is None and name == "patience":
@@ -742,27 +752,16 @@ def train_student(
         predefined_split(Dataset(_rows(data, valid_index), y[valid_index])) if has_valid else None
     )
     net = DistillationNet(
-        student,
-        method=method,
-        task=task.name,
-        auxiliary=nn.ModuleDict(auxiliary),
-        online_teacher=online_teacher,
-        target=target,
-        target_seed=config.seed,
-        criterion=task.criterion,
-        optimizer=config.optimizer,
-        lr=config.lr,
+        student, method=method, task=task.name, auxiliary=nn.ModuleDict(auxiliary),
+        online_teacher=online_teacher, target=target, target_seed=config.seed,
+        criterion=task.criterion, **task.criterion_params(config),
+        optimizer=config.optimizer, lr=config.lr,
         **{f"optimizer__{k}": v for k, v in (config.optimizer_params or {}).items()},
-        **task.criterion_params(config),
-        max_epochs=config.max_epochs,
-        batch_size=config.batch_size,
-        train_split=train_split,
-        callbacks=callbacks,
-        iterator_train__shuffle=True,
-        iterator_train__generator=generator,
-        device=config.device,
+        max_epochs=config.max_epochs, batch_size=config.batch_size,
+        train_split=train_split, callbacks=callbacks, iterator_train__shuffle=True,
+        iterator_train__generator=generator, device=config.device,
         verbose=int(bool(config.verbose)),
-    )
+    )  # fmt: skip
     net.initialize()
     net.interrupted_ = False
     epochs = config.max_epochs
