@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from sklearn.exceptions import NotFittedError
 from sklearn.metrics import f1_score
 from torch import nn
 
@@ -402,8 +403,8 @@ def test_unikd_beats_the_source_only_student_on_target_macro_f1(monkeypatch):
 def test_real_scenarios_load_offline_with_one_length():
     from aeon_kd.datasets import load_domain_scenario
 
-    s = load_domain_scenario("GesturePebbleZ1->GesturePebbleZ2")  # padded, resampled
-    assert s.X_source.shape == (132, 1, 150) and s.X_target.shape[1:] == (1, 150)
+    s = load_domain_scenario("AllGestureWiimoteX->AllGestureWiimoteY")  # padded, resampled
+    assert s.X_source.shape == (300, 1, 150) and s.X_target.shape[1:] == (1, 150)
     assert np.all(np.isfinite(s.X_target_test)) and len(s.X_target_test) == len(s.y_target_test)
     assert set(s.y_source) == set(s.y_target_test)
     cricket = load_domain_scenario("CricketX", "CricketY")
@@ -412,3 +413,34 @@ def test_real_scenarios_load_offline_with_one_length():
         load_domain_scenario("CricketX", "GunPoint")
     with pytest.raises(ValueError, match="Unknown scenario 'Nowhere'"):
         load_domain_scenario("Nowhere")
+
+
+def test_a_domain_teacher_trained_once_is_reused_never_retrained_and_scored(monkeypatch):
+    import aeon_kd.classification._distilled as distilled
+    from aeon_kd.teachers import DomainAdversarialTeacher
+
+    monkeypatch.setitem(DOMAIN_TEACHER_PARAMS, "width", 8)
+    monkeypatch.setitem(DOMAIN_TEACHER_PARAMS, "max_epochs", 2)
+    X, y = _problem()
+    X_target = X + 1
+    teacher = DomainAdversarialTeacher(random_state=0).fit(X, y, X_target=X_target)
+    assert teacher.fit_seconds_ > 0 and teacher.n_params_ > 0
+    assert 0.0 <= teacher.score(X_target, y) <= 1.0
+    before = {k: v.clone() for k, v in teacher.module_.state_dict().items()}
+    calls = []
+    original = distilled.fit_domain_adversarial_teacher
+    monkeypatch.setattr(distilled, "fit_domain_adversarial_teacher",
+                        lambda *a, **k: calls.append(1) or original(*a, **k))  # fmt: skip
+    for seed in (0, 1):
+        clf = DistilledClassifier(method="unikd", **{**FAST, "random_state": seed})
+        clf.fit(X, y, teacher=teacher, X_target=X_target)
+        assert clf.teacher_ is teacher
+    assert calls == []  # never retrained
+    for key, value in teacher.module_.state_dict().items():
+        assert torch.equal(value, before[key])
+    DistilledClassifier(method="unikd", **FAST).fit(X, y, X_target=X_target)
+    assert calls == [1]  # teacher=None trains one inside fit
+    with pytest.raises(NotFittedError, match="DomainAdversarialTeacher is not fitted"):
+        DistilledClassifier(method="unikd", **FAST).fit(
+            X, y, teacher=DomainAdversarialTeacher(), X_target=X_target
+        )

@@ -14,9 +14,27 @@ from aeon_kd.datasets._forecasting import (
     make_ett_like,
     sliding_windows,
 )
+from aeon_kd.datasets._shift import (
+    SHIFTED_SCENARIOS,
+    SHIFTS,
+    LeakageReport,
+    LeakedScenarioError,
+    apply_shift,
+    check_leakage,
+    make_shifted_scenario,
+    near_copies,
+)
 
 __all__ = [
     "DOMAIN_SCENARIOS",
+    "SHIFTED_SCENARIOS",
+    "SHIFTS",
+    "LeakageReport",
+    "LeakedScenarioError",
+    "apply_shift",
+    "check_leakage",
+    "make_shifted_scenario",
+    "near_copies",
     "DomainScenario",
     "ForecastingSplits",
     "evaluate_forecaster",

@@ -29,7 +29,7 @@ from torch import nn
 
 from aeon_kd._warnings import dependency_warnings_silenced
 from aeon_kd.students._signals import available_signals, eval_mode, signals_of
-from aeon_kd.teachers._default import RecurrentTeacher
+from aeon_kd.teachers._default import DomainAdversarialTeacher, RecurrentTeacher
 
 __all__ = [
     "Teacher",
@@ -255,6 +255,9 @@ class TorchTeacher(Teacher):
     estimator : object, optional
         What to report as the teacher (e.g. the skorch net the module came from);
         defaults to ``module``.
+    fitted_here : bool, default=False
+        The teacher was fitted inside ``fit`` (on the student's input), so it is given
+        the series as the student sees them.
 
     Examples
     --------
@@ -288,9 +291,11 @@ class TorchTeacher(Teacher):
         outputs_probabilities=False,
         batch_size=256,
         estimator=None,
+        fitted_here=False,
     ):
         self.module = module
         self.estimator = module if estimator is None else estimator
+        self.fitted_here = fitted_here
         self.n_classes = n_classes
         self.outputs_probabilities = outputs_probabilities
         self.batch_size = batch_size
@@ -441,6 +446,9 @@ class EstimatorTeacher(Teacher):
     training_logits : np.ndarray, optional
         Logits already known for the training series (out-of-fold predictions of a
         classifier fitted inside ``fit``), in the order of ``target_classes``.
+    fitted_here : bool, default=False
+        The teacher was fitted inside ``fit`` (on the student's input), so it is given
+        the series as the student sees them.
 
     Examples
     --------
@@ -459,7 +467,7 @@ class EstimatorTeacher(Teacher):
 
     signals = frozenset({"logits"})
 
-    def __init__(self, estimator, target_classes, training_logits=None):
+    def __init__(self, estimator, target_classes, training_logits=None, fitted_here=False):
         if not (hasattr(estimator, "predict_proba") or hasattr(estimator, "decision_function")):
             raise TypeError(
                 f"The teacher {type(estimator).__name__} has neither predict_proba nor "
@@ -467,6 +475,7 @@ class EstimatorTeacher(Teacher):
                 "classifier, a torch network, or method='none'."
             )
         self.estimator = estimator
+        self.fitted_here = fitted_here
         self.order = class_order(estimator.classes_, target_classes, "the teacher")
         if training_logits is not None:
             _check_teacher_values(
@@ -737,9 +746,19 @@ def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name,
         teacher = build_teacher(teacher, seed)
     n_classes = len(classes)
     if isinstance(teacher, nn.Module):
-        adapter = TorchTeacher(teacher, n_classes)
+        adapter = TorchTeacher(teacher, n_classes, fitted_here=fitted_on_student_input)
     elif _is_skorch_net(teacher):
         adapter = _skorch_teacher(teacher, n_classes, classes)
+    elif isinstance(_unwrap(teacher), DomainAdversarialTeacher):
+        # trained once outside fit, on the series as the user has them: used as it is
+        inner = _unwrap(teacher)
+        if not hasattr(inner, "module_"):
+            raise NotFittedError(
+                "The DomainAdversarialTeacher is not fitted: fit(X, y, X_target=...) it "
+                "first, or pass teacher=None to train one inside fit."
+            )
+        adapter = TorchTeacher(inner.module_, n_classes, classes=inner.classes_,
+                               target_classes=classes, estimator=teacher)  # fmt: skip
     elif isinstance(_unwrap(teacher), RecurrentTeacher):
         # a network aeon-kd trains: white-box once fitted (here, on the student's input)
         fitted_here = not is_fitted(teacher)
@@ -757,8 +776,8 @@ def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name,
             classes=inner.classes_,
             target_classes=classes,
             estimator=teacher,
+            fitted_here=fitted_here,
         )
-        adapter.fitted_here = fitted_here
     elif _is_estimator(teacher):
         if is_fitted(teacher):
             adapter = EstimatorTeacher(teacher, classes)
@@ -770,16 +789,13 @@ def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name,
             )
         else:
             fitted, logits = _fit_with_oof_logits(teacher, X_fit, y_labels, classes, seed)
-            adapter = EstimatorTeacher(fitted, classes, training_logits=logits)
-            adapter.fitted_here = True
+            adapter = EstimatorTeacher(fitted, classes, training_logits=logits, fitted_here=True)
     else:
         raise TypeError(
             f"Cannot use a {type(teacher).__name__} as teacher. Pass a torch nn.Module, a "
             "fitted skorch net, an aeon or scikit-learn classifier with predict_proba "
             "(fitted, unfitted or in a FrozenEstimator), or None."
         )
-    if fitted_on_student_input:
-        adapter.fitted_here = True
     require_signals(adapter, needs, method_name, advice=_WHITE_BOX_ADVICE)
     return adapter
 

@@ -23,9 +23,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from aeon_kd._seeding import seeded_torch
+from aeon_kd._teacher_names import CLASSIFICATION_TEACHERS, FORECASTING_TEACHERS
 
 __all__ = [
     "DOMAIN_TEACHER_PARAMS",
+    "DomainAdversarialTeacher",
     "RECURRENT_TEACHER_PARAMS",
     "RecurrentTeacher",
     "default_teacher",
@@ -220,16 +222,13 @@ def _lstm(random_state, **params):
                                **params})  # fmt: skip
 
 
-#: classification teachers by name: what the estimators' defaults, the command line
-#: and the benchmark runner build, each from this one table
+#: classification teachers by name, ``name -> (builder, description)``: what the
+#: estimators (teacher="quant"), the command line and the benchmark runner build; the
+#: words come from the one table of names, aeon_kd/_teacher_names.py
 NAMED_TEACHERS = {
-    "quant": (_quant, "aeon's QUANTClassifier, black-box (out-of-fold soft labels when "
-              "fitted inside fit)"),
-    "lstm": (_lstm, "3 x 100 LSTM (aeon_kd.teachers.RecurrentTeacher), white-box: "
-             "hidden states"),
-    "minirocket": (_minirocket, "aeon's MiniRocketClassifier, black-box (ridge scores: "
-                   "decision_function)"),
-}  # fmt: skip
+    name: (builder, CLASSIFICATION_TEACHERS[name])
+    for name, builder in (("quant", _quant), ("lstm", _lstm), ("minirocket", _minirocket))
+}
 
 
 def list_teachers(task=None):
@@ -258,12 +257,7 @@ def list_teachers(task=None):
     >>> sorted(list_teachers("forecasting"))
     ['moderntcn', 'patchtst']
     """
-    from aeon_kd.teachers._forecasting import FORECAST_TEACHER_DESCRIPTIONS
-
-    tables = {
-        "classification": {name: words for name, (_, words) in NAMED_TEACHERS.items()},
-        "forecasting": dict(FORECAST_TEACHER_DESCRIPTIONS),
-    }
+    tables = {"classification": CLASSIFICATION_TEACHERS, "forecasting": FORECASTING_TEACHERS}
     if task is not None and task not in tables:
         raise ValueError(f"task must be None or one of {sorted(tables)}, got {task!r}.")
     chosen = tables.values() if task is None else [tables[task]]
@@ -435,3 +429,79 @@ def fit_domain_adversarial_teacher(X, y_index, X_target, seed, device="cpu"):
             target={"X": X_target},
         )
     return net.module_
+
+
+class DomainAdversarialTeacher(ClassifierMixin, BaseEstimator):
+    """UNI-KD's default teacher as an estimator: train it once, distil from it often.
+
+    ``teacher=None`` with ``method="unikd"`` trains this network inside every fit (most
+    of a fit's time). Fitted once here (:func:`fit_domain_adversarial_teacher`: a
+    64/128/128 CNN trained with DANN on labelled source and unlabelled target series),
+    it can be scored on the target, and passed as ``teacher=`` to any number of fits,
+    which use it as it is (white-box) and never retrain it.
+
+    Parameters
+    ----------
+    random_state : int or None, default=None
+        Seeds the network and its training.
+    device : str, default="cpu"
+
+    Attributes
+    ----------
+    module_ : torch.nn.Module
+        The trained network (eval mode).
+    classes_ : np.ndarray
+        Labels, in the order of the network's outputs.
+    fit_seconds_ : float
+        What training it cost.
+    n_params_ : int
+
+    Examples
+    --------
+    >>> from aeon_kd.datasets import make_domain_shift
+    >>> from aeon_kd.teachers import DOMAIN_TEACHER_PARAMS, DomainAdversarialTeacher
+    >>> s = make_domain_shift(n_source=40, n_target=20, n_target_test=20, random_state=0)
+    >>> saved = dict(DOMAIN_TEACHER_PARAMS)
+    >>> DOMAIN_TEACHER_PARAMS.update(width=4, max_epochs=2)
+    >>> teacher = DomainAdversarialTeacher(random_state=0).fit(
+    ...     s.X_source, s.y_source, X_target=s.X_target)
+    >>> DOMAIN_TEACHER_PARAMS.update(saved)
+    >>> 0.0 <= teacher.score(s.X_target_test, s.y_target_test) <= 1.0
+    True
+    """
+
+    def __init__(self, random_state=None, device="cpu"):
+        self.random_state = random_state
+        self.device = device
+
+    def fit(self, X, y, X_target):
+        """Train on labelled source series ``X, y`` and unlabelled ``X_target``."""
+        import time
+
+        from aeon_kd.students import count_parameters
+
+        if X_target is None or len(X_target) == 0:
+            raise ValueError(
+                "DomainAdversarialTeacher.fit needs unlabelled target-domain series: "
+                "fit(X, y, X_target=...)."
+            )
+        start = time.perf_counter()
+        self.classes_, y_index = np.unique(np.asarray(y), return_inverse=True)
+        seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
+        self.module_ = fit_domain_adversarial_teacher(
+            X, y_index, X_target, seed, device=self.device
+        )
+        self.fit_seconds_ = time.perf_counter() - start
+        self.n_params_ = count_parameters(self.module_)
+        return self
+
+    def predict_proba(self, X):
+        """Class probabilities, columns in ``classes_`` order."""
+        from aeon_kd._core import batched_outputs
+
+        check_is_fitted(self, "module_")
+        return batched_outputs(self.module_, _as_3d(X), lambda z: torch.softmax(z, dim=1))
+
+    def predict(self, X):
+        """The most probable class of each series."""
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
