@@ -12,6 +12,10 @@ CLASSIFICATION_TEACHERS = {
     "lstm": "3 x 100 LSTM (aeon_kd.teachers.RecurrentTeacher), white-box: hidden states",
     "minirocket": "aeon's MiniRocketClassifier, black-box (ridge scores: "
     "decision_function)",
+    "resnet": "ResNet (Wang et al. 2017) in torch (aeon_kd.teachers.ConvTeacher), "
+    "white-box: per-step maps, features",
+    "inception": "one InceptionTime network (Ismail Fawaz et al. 2020) in torch "
+    "(aeon_kd.teachers.ConvTeacher), white-box: per-step maps, features",
 }
 
 #: trained inside ``DistilledForecaster.fit`` on the series' windows

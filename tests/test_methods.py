@@ -274,9 +274,10 @@ def test_tsd_online_teacher_golden(chunk):
     method = TSD(
         window_length=2, n_windows=None, replacement="zero", weight=3.0,
         max_perturbed_batch=chunk,  # 3: 20 perturbed series in checkpointed chunks
+        online=True,
     )
     extras = method.prepare(_context(X, y, adapter, adapter.outputs(X, {"logits"})))
-    assert extras == {}  # white-box: nothing up front, queried online
+    assert extras == {}  # online: nothing up front
     student = Linear(w_s)
     x = torch.from_numpy(X)
     batch = _batch(
@@ -289,9 +290,12 @@ def test_tsd_online_teacher_golden(chunk):
     assert student.fc.weight.grad.abs().sum() > 0
 
 
-def test_tsd_black_box_bank_golden():
+@pytest.mark.parametrize("kind", ["black-box", "white-box"])
+def test_tsd_bank_golden(kind):
+    # every teacher scores the bank before training (white-box ones too, by default)
     X, y, w_s, w_t, n_pos, expected = _tsd_setup()
-    adapter = EstimatorTeacher(LinearProba(w_t).fit(X, y), np.array([0, 1]))
+    adapter = (EstimatorTeacher(LinearProba(w_t).fit(X, y), np.array([0, 1]))
+               if kind == "black-box" else TorchTeacher(Linear(w_t), 2))  # fmt: skip
     method = TSD(window_length=2, n_windows=None, replacement="zero", bank_size=n_pos)
     extras = method.prepare(_context(X, y, adapter, adapter.outputs(X, {"logits"})))
     assert extras["bank_logits"].shape == (len(X), n_pos, 2)
@@ -315,7 +319,7 @@ def test_tsd_zero_when_student_equals_teacher():
     torch.manual_seed(0)
     teacher = RecurrentStudent(1, 2, hidden_size=4)
     adapter = TorchTeacher(teacher, 2)
-    method = TSD(window_length=3, n_windows=4)
+    method = TSD(window_length=3, n_windows=4, online=True)
     method.prepare(_context(X, y_index, adapter, {}))
     student = copy.deepcopy(teacher)
     x = torch.from_numpy(X)
@@ -609,6 +613,44 @@ def test_tsd_black_box_teacher_is_only_called_before_training():
     # once per series for the cached logits, bank_size per series for the bank
     assert teacher.n_predicted == len(X) * (1 + 6)
     assert np.all(np.isfinite(clf.history_[:, "train_tsd"]))
+
+
+class SealableNet(torch.nn.Module):
+    """A white-box teacher that counts the series it runs on and refuses once sealed."""
+
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.net = RecurrentStudent(1, 2, 8)
+        self.sealed, self.n_rows = False, 0
+
+    def forward(self, x):
+        if self.sealed:
+            raise AssertionError("the white-box teacher was called during training")
+        self.n_rows += len(x)
+        return self.net(x)
+
+
+class SealingNetTSD(TSD):
+    def prepare(self, context):
+        extras = super().prepare(context)
+        context.teacher.module.sealed = True
+        return extras
+
+
+def test_tsd_white_box_teacher_is_only_called_before_training_unless_online():
+    X, y = make_data(n=20, length=10)
+    teacher = SealableNet()
+    method = SealingNetTSD(window_length=3, n_windows=4, bank_size=6)
+    clf = DistilledClassifier(method=method, teacher=teacher, **{**FAST, "max_epochs": 3})
+    clf.fit(X, y)  # would raise if called inside the epoch loop
+    # the cached logits once per series, then bank_size perturbations per series
+    assert teacher.n_rows == len(X) * (1 + 6)
+    assert np.all(np.isfinite(clf.history_[:, "train_tsd"]))
+    online = SealableNet()
+    DistilledClassifier(method=TSD(window_length=3, n_windows=4, online=True), teacher=online,
+                        **{**FAST, "max_epochs": 3}).fit(X, y)  # fmt: skip
+    assert online.n_rows > len(X) * (1 + 6)  # fresh perturbations at every step
 
 
 @pytest.mark.parametrize("replacement", ["opposite_class", "same_class", "zero", "mean", "noise"])

@@ -222,3 +222,51 @@ def test_aeon_teacher_with_its_own_estimator_parameter_is_not_unwrapped():
     clf.fit(X, y, teacher=teacher)
     assert clf.predict(X).shape == (24,)
     assert type(clf.teacher_).__name__ == "QUANTClassifier"
+
+
+# -- convolutional white-box teachers (issue 19) ------------------------------------------
+
+
+@pytest.mark.parametrize("architecture", ["resnet", "inception"])
+def test_conv_teachers_give_logits_hidden_maps_and_features(architecture):
+    from aeon_kd.teachers._networks import InceptionNetwork, ResNetNetwork
+
+    network = {"resnet": ResNetNetwork, "inception": InceptionNetwork}[architecture]
+    torch.manual_seed(0)
+    net = network(2, 3).eval()
+    signals = net.forward_signals(torch.zeros(5, 2, 64))
+    width = 128
+    assert {k: tuple(v.shape) for k, v in signals.items()} == {
+        "logits": (5, 3), "hidden": (5, 64, width), "features": (5, width)
+    }
+    assert torch.equal(net(torch.zeros(5, 2, 64)), signals["logits"])
+
+
+@pytest.mark.parametrize("method", ["memkd", "fitnet", "attention", "rkd", "kd"])
+def test_hidden_state_methods_train_from_a_cnn_teacher_into_an_lstm_student(method):
+    from aeon_kd.teachers import ConvTeacher
+
+    X, y = make_data(n=24, length=16)
+    teacher = ConvTeacher("resnet", max_epochs=2, random_state=0,
+                          network_params={"filters": (8, 8, 8)}).fit(X, y)  # fmt: skip
+    before = {k: v.clone() for k, v in teacher.module_.state_dict().items()}
+    clf = DistilledClassifier(method=method, **FAST).fit(X, y, teacher=teacher)
+    assert np.all(np.isfinite(clf.predict_proba(X)))
+    assert clf.n_student_params_ < sum(p.numel() for p in teacher.module_.parameters())
+    for key, value in teacher.module_.state_dict().items():  # never modified
+        assert torch.equal(value, before[key])
+
+
+def test_conv_teachers_by_name_are_fitted_inside_fit():
+    from aeon_kd.teachers import build_teacher, list_teachers
+
+    assert {"resnet", "inception"} <= set(list_teachers("classification"))
+    teacher = build_teacher("inception", 0, max_epochs=1,
+                            network_params={"depth": 3, "filters": 4})  # fmt: skip
+    X, y = make_data(n=24, length=16)
+    clf = DistilledClassifier(method="memkd", **FAST).fit(X, y, teacher=teacher)
+    assert type(clf.teacher_).__name__ == "ConvTeacher" and clf.teacher_ is not teacher
+    with pytest.raises(ValueError, match="architecture must be one of"):
+        DistilledClassifier(method="kd", **FAST).fit(
+            X, y, teacher=build_teacher("resnet", 0).set_params(architecture="vgg")
+        )

@@ -13,14 +13,12 @@ KL per window). Each model's saliencies are divided by one scalar per batch, the
 of their positive entries, and the student's are pulled towards the teacher's with a
 smooth-L1 loss. Student gradients flow through both its clean and perturbed outputs.
 
-How the teacher is queried:
-
-* white-box (torch) teacher: online, on the same perturbed inputs as the student,
-  without gradients;
-* black-box teacher (any classifier): never inside the epoch loop. Before training,
-  ``prepare`` draws a bank of ``bank_size`` perturbations per series and asks the
-  teacher for their logits in batched calls; each step samples ``n_windows`` of them
-  per series and rebuilds the same perturbed inputs for the student.
+How the teacher is queried: never inside the epoch loop. Before training, ``prepare``
+draws a bank of ``bank_size`` perturbations per series and asks the teacher (white-box
+or black-box) for their logits in batched calls; each step samples ``n_windows`` of them
+per series and rebuilds the same perturbed inputs for the student. ``online=True`` runs a
+white-box teacher on fresh perturbations at every step instead (no gradients through
+it), as the released code does.
 
 Windows and donors are drawn with vectorised indexing from a generator seeded by
 the estimator's ``random_state``; donors come from the training split only.
@@ -178,9 +176,9 @@ class TSD(Method):
 
     Loss: ``task_weight · CE + weight · SmoothL1(ŝ_S, ŝ_T)`` where ``ŝ`` are the
     batch-normalised window saliencies of student and teacher (see the module
-    docstring). Works with any teacher that gives logits: white-box teachers are
-    queried online on the perturbed inputs, black-box ones once, before training, on a
-    bank of perturbations.
+    docstring). Works with any teacher that gives logits, queried once, before
+    training, on a bank of perturbations (``online=True``: a white-box teacher on fresh
+    ones at every step).
 
     Parameters
     ----------
@@ -206,8 +204,8 @@ default="opposite_class"
         Compare the per-class KL terms (the authors' code) rather than one summed KL
         per window.
     bank_size : int, default=100
-        Black-box teachers only: perturbations drawn and scored per series before
-        training; each step samples ``min(n_windows, bank_size)`` of them.
+        Perturbations drawn and scored per series before training (unless ``online``);
+        each step samples ``min(n_windows, bank_size)`` of them.
     max_perturbed_batch : int, default=2048
         Most perturbed series run through a network at once. Larger perturbed
         batches are split; during training each student chunk is checkpointed
@@ -216,6 +214,11 @@ default="opposite_class"
         Smooth-L1 threshold.
     task_weight : float, default=1.0
         Weight of the cross-entropy.
+    online : bool, default=False
+        With a white-box (torch) teacher, run it on fresh perturbations at every step
+        (the released code's protocol; a TSD epoch then costs hundreds of ``kd``
+        epochs). By default every teacher scores ``bank_size`` perturbations per
+        series once, before training, and each step samples from that bank.
 
     Notes
     -----
@@ -268,6 +271,7 @@ default="opposite_class"
         max_perturbed_batch=2048,
         beta=1.0,
         task_weight=1.0,
+        online=False,
     ):
         self.weight = weight
         self.window_length = window_length
@@ -278,6 +282,7 @@ default="opposite_class"
         self.bank_size = bank_size
         self.max_perturbed_batch = max_perturbed_batch
         self.beta = beta
+        self.online = online
         self.task_weight = task_weight
 
     # -- checks -------------------------------------------------------------------
@@ -360,8 +365,12 @@ default="opposite_class"
         self._pool_rows = torch.as_tensor(train_index, dtype=torch.long)
         self._pool_y = torch.as_tensor(y[train_index], dtype=torch.long)
         self._device_cache = {}
-        if getattr(context.teacher, "white_box", True):
-            return {}  # queried online on the perturbed inputs
+        if context.teacher is None or (self.online and getattr(context.teacher, "white_box",
+                                                                   True)):  # fmt: skip
+            return {}  # no teacher to score a bank, or queried online at every step
+        # every teacher, white-box too, scores a bank of perturbations once, before
+        # training: an online teacher cost 340x a kd epoch, and no gradient flows
+        # through the teacher, so nothing is lost but fresh draws
         return self._build_bank(context)
 
     def _build_bank(self, context):
@@ -369,7 +378,7 @@ default="opposite_class"
         teacher = context.teacher
         if not hasattr(teacher, "logits"):
             raise TypeError(
-                f"TSD needs the black-box teacher's logits on new series, but "
+                f"TSD needs the teacher's logits on new series, but "
                 f"{type(teacher).__name__} has no logits(X) method."
             )
         X = self._X
@@ -381,7 +390,8 @@ default="opposite_class"
         check_allocation(
             len(X) * bank * (4 * n_logits + 16),
             f"TSD's bank of {bank} scored perturbations for each of {len(X)} series",
-            "Lower bank_size, or use a white-box torch teacher (queried online, no bank)",
+            "Lower bank_size, or TSD(online=True) with a white-box torch teacher (queried "
+            "online, no bank)",
         )
         parts = {}
         for start in range(0, len(X), per_call):
@@ -476,7 +486,7 @@ default="opposite_class"
         n_positions = length - self.window_length + 1
         n_draws = min(self.n_windows or n_positions, n_positions)
 
-        if batch.online_teacher is not None:
+        if batch.online_teacher is not None and "bank_logits" not in batch.extras:
             spec = self._draw(batch.y.long(), rows, x, n_draws, generator)
             spec = {k: v.to(device) for k, v in spec.items()}
             perturbed = perturb_windows(x, spec["start"], self._values(x, spec, self._on(device)))

@@ -10,6 +10,7 @@ from aeon_kd.teachers._adapters import (
 from aeon_kd.teachers._default import (
     DOMAIN_TEACHER_PARAMS,
     RECURRENT_TEACHER_PARAMS,
+    ConvTeacher,
     DomainAdversarialTeacher,
     RecurrentTeacher,
     build_teacher,
@@ -26,6 +27,7 @@ from aeon_kd.teachers._forecasting import (
 
 __all__ = [
     "BUILTIN_FORECAST_TEACHERS",
+    "ConvTeacher",
     "DOMAIN_TEACHER_PARAMS",
     "DomainAdversarialTeacher",
     "FORECAST_TEACHER_PARAMS",

@@ -29,7 +29,11 @@ from torch import nn
 
 from aeon_kd._warnings import dependency_warnings_silenced
 from aeon_kd.students._signals import available_signals, eval_mode, signals_of
-from aeon_kd.teachers._default import DomainAdversarialTeacher, RecurrentTeacher
+from aeon_kd.teachers._default import (
+    ConvTeacher,
+    DomainAdversarialTeacher,
+    RecurrentTeacher,
+)
 
 __all__ = [
     "Teacher",
@@ -194,6 +198,10 @@ class Teacher:
         its out-of-fold logits from :meth:`outputs`; here it is called on ``X``.
         """
         return self.outputs(X, signals)
+
+    def logits(self, X):
+        """The teacher's logits for new series ``X`` (e.g. TSD's perturbed ones)."""
+        return self.outputs_on_new(X, frozenset({"logits"}))["logits"]
 
 
 def _label_list(labels):
@@ -759,14 +767,15 @@ def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name,
             )
         adapter = TorchTeacher(inner.module_, n_classes, classes=inner.classes_,
                                target_classes=classes, estimator=teacher)  # fmt: skip
-    elif isinstance(_unwrap(teacher), RecurrentTeacher):
+    elif isinstance(_unwrap(teacher), (RecurrentTeacher, ConvTeacher)):
         # a network aeon-kd trains: white-box once fitted (here, on the student's input)
         fitted_here = not is_fitted(teacher)
         if fitted_here:
             if type(teacher).__name__ == "FrozenEstimator":
                 raise NotFittedError(
-                    "The teacher is a FrozenEstimator around an unfitted RecurrentTeacher. "
-                    "Fit it before freezing it, or pass it unfitted without FrozenEstimator."
+                    "The teacher is a FrozenEstimator around an unfitted "
+                    f"{type(_unwrap(teacher)).__name__}. Fit it before freezing it, or pass "
+                    "it unfitted without FrozenEstimator."
                 )
             teacher = seeded_clone(teacher, seed).fit(X_fit, y_labels)
         inner = _unwrap(teacher)
