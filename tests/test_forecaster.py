@@ -1,6 +1,7 @@
 """DistilledForecaster: aeon's checks, the forecasting API, teachers, TimeDistill, bad input."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -326,3 +327,62 @@ def test_halving_schedule_follows_the_forecasting_literature(monkeypatch):
     # epochs 1-2 at lr, then halved after every epoch: the 4th epoch ran at lr / 4 and
     # the scheduler has already stepped to lr / 8 for a 5th
     assert captured["net"].optimizer_.param_groups[0]["lr"] == pytest.approx(0.01 / 8)
+
+
+# -- a teacher worse than a linear forecaster is named before distilling (issue 20) ----
+
+
+class _LogisticMapTeacher(torch.nn.Module):
+    """Forecasts the logistic map x -> 4x(1-x) exactly (a linear map cannot)."""
+
+    def __init__(self, horizon, exact=True):
+        super().__init__()
+        self.horizon, self.exact = horizon, exact
+        self.anchor = torch.nn.Parameter(torch.zeros(1))  # a device for batched calls
+
+    def forward(self, x):
+        if not self.exact:
+            return torch.zeros(*x.shape[:2], self.horizon) + 0 * self.anchor
+        steps, value = [], x[:, :, -1]
+        for _ in range(self.horizon):
+            value = 4 * value * (1 - value)
+            steps.append(value)
+        return torch.stack(steps, dim=2)
+
+
+def _logistic_series(n=400, x0=0.3141):
+    values = [x0]
+    for _ in range(n - 1):
+        values.append(4 * values[-1] * (1 - values[-1]))
+    return np.asarray(values)
+
+
+def test_a_teacher_no_better_than_a_linear_map_is_named_before_distilling():
+    from aeon_kd.teachers import TeacherNotBetterWarning
+
+    y = _logistic_series()
+    params = {**SMALL, "horizon": 4, "max_epochs": 1}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TeacherNotBetterWarning)
+        good = DistilledForecaster(method="kd", teacher=_LogisticMapTeacher(4), **params).fit(y)
+    assert good.teacher_valid_mse_ < 1e-6 < good.linear_valid_mse_
+    with pytest.warns(TeacherNotBetterWarning, match="no better than a linear map"):
+        bad = DistilledForecaster(method="kd", teacher=_LogisticMapTeacher(4, exact=False),
+                                  **params).fit(y)  # fmt: skip
+    assert bad.teacher_valid_mse_ > bad.linear_valid_mse_
+    none = DistilledForecaster(method="none", **params).fit(y)
+    assert none.teacher_valid_mse_ is None and none.linear_valid_mse_ is None
+
+
+def test_a_student_parameter_conflict_is_named_before_the_teacher_is_trained(monkeypatch):
+    import aeon_kd.teachers._forecasting as forecasting_teachers
+
+    fits = []
+    original = forecasting_teachers.fit_builtin_forecast_teacher
+    monkeypatch.setattr(forecasting_teachers, "fit_builtin_forecast_teacher",
+                        lambda *a, **k: fits.append(1) or original(*a, **k))  # fmt: skip
+    params = {**SMALL, "window": 20, "student": "dmlp",
+              "student_params": {"hidden_size": 8, "moving_avg": 25}}
+    with pytest.raises(ValueError, match=r"moving_avg must be at most window=20"):
+        DistilledForecaster(method="timedistill", teacher="patchtst", **params).fit(seasonal())
+    assert fits == []  # no teacher was trained

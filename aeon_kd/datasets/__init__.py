@@ -8,9 +8,11 @@ from aeon_kd.datasets._domain import (
     make_domain_shift,
 )
 from aeon_kd.datasets._forecasting import (
+    TSDATA_SERIES,
     ForecastingSplits,
     evaluate_forecaster,
     load_forecasting_csv,
+    load_tsdata,
     make_ett_like,
     sliding_windows,
 )
@@ -37,10 +39,12 @@ __all__ = [
     "near_copies",
     "DomainScenario",
     "ForecastingSplits",
+    "TSDATA_SERIES",
     "evaluate_forecaster",
     "load_classification_dataset",
     "load_domain_scenario",
     "load_forecasting_csv",
+    "load_tsdata",
     "make_domain_shift",
     "make_ett_like",
     "sliding_windows",

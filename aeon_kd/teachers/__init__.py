@@ -23,6 +23,8 @@ from aeon_kd.teachers._forecasting import (
     FORECAST_TEACHER_PARAMS,
     ForecasterTeacher,
     ForecastTorchTeacher,
+    TeacherNotBetterWarning,
+    linear_baseline_mse,
 )
 
 __all__ = [
@@ -39,9 +41,11 @@ __all__ = [
     "RecurrentTeacher",
     "Teacher",
     "TorchTeacher",
+    "TeacherNotBetterWarning",
     "build_teacher",
     "default_teacher",
     "fit_domain_adversarial_teacher",
+    "linear_baseline_mse",
     "list_teachers",
     "resolve_teacher",
 ]
