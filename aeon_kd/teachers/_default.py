@@ -349,7 +349,7 @@ def list_teachers(task=None):
     --------
     >>> from aeon_kd.teachers import list_teachers
     >>> sorted(list_teachers("classification"))
-    ['lstm', 'minirocket', 'quant']
+    ['inception', 'lstm', 'minirocket', 'quant', 'resnet']
     >>> sorted(list_teachers("forecasting"))
     ['moderntcn', 'patchtst']
     """
