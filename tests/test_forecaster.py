@@ -386,3 +386,18 @@ def test_a_student_parameter_conflict_is_named_before_the_teacher_is_trained(mon
     with pytest.raises(ValueError, match=r"moving_avg must be at most window=20"):
         DistilledForecaster(method="timedistill", teacher="patchtst", **params).fit(seasonal())
     assert fits == []  # no teacher was trained
+
+
+def test_builtin_teacher_settings_are_estimator_parameters():
+    fc = DistilledForecaster(method="kd", teacher="patchtst", **SMALL,
+                             teacher_params={"max_epochs": 1, "d_model": 8, "n_heads": 2,
+                                             "patch_length": 8, "stride": 4})  # fmt: skip
+    fc.fit(seasonal())
+    assert len(fc.teacher_.history) == 1  # one teacher epoch, as asked
+    assert fc.teacher_.module_.d_model == 8 and fc.teacher_.module_.patch_length == 8
+    with pytest.raises(ValueError, match="teacher_params for 'patchtst'.*d_modle"):
+        DistilledForecaster(method="kd", teacher="patchtst", **SMALL,
+                            teacher_params={"d_modle": 8}).fit(seasonal())  # fmt: skip
+    with pytest.raises(ValueError, match="teacher_params configures a built-in teacher"):
+        DistilledForecaster(method="kd", teacher=NaiveForecaster(), **SMALL,
+                            teacher_params={"max_epochs": 1}).fit(seasonal())  # fmt: skip

@@ -119,6 +119,11 @@ class DistilledForecaster(
         Extra skorch callbacks run while the student trains (callback objects or
         ``(name, callback)`` pairs), after the library's own (scoring, schedule, early
         stopping, progress). Copies are used, so the given objects are not changed.
+    teacher_params : dict or None, default=None
+        Settings of a built-in teacher (``teacher="patchtst"``, ``"moderntcn"`` or
+        None): its training (``max_epochs``, ``batch_size``, ``lr``, ``patience``) and
+        network sizes (e.g. ``d_model``; PatchTST: ``n_layers``, ModernTCN: ``n_blocks``), over
+        ``aeon_kd.teachers.FORECAST_TEACHER_PARAMS``.
     random_state : int, RandomState or None, default=None
         Seeds initialisation, shuffling and a built-in teacher; the same value gives
         identical CPU forecasts.
@@ -222,6 +227,7 @@ class DistilledForecaster(
         optimizer="adam",
         optimizer_params=None,
         callbacks=None,
+        teacher_params=None,
         random_state=None,
         device="cpu",
         verbose=False,
@@ -274,6 +280,7 @@ class DistilledForecaster(
             inputs.teacher_of(self), y_train=y[:, :border], X=X, Y=Y,
             train_index=train_index, valid_index=valid_index, needs=method.teacher_signals,
             method_name=method.name, seed=seed, device=self.device, verbose=self.verbose,
+            teacher_params=self.teacher_params,
         )  # fmt: skip
         teacher_outputs = {}
         self.teacher_valid_mse_ = self.linear_valid_mse_ = None
@@ -551,6 +558,11 @@ class DistilledForecaster(
 
     def _check_params(self):
         check_training_params(self, integers=("window", "horizon", "stride"))
+        if self.teacher_params is not None and not isinstance(self.teacher_params, dict):
+            raise ValueError(
+                "teacher_params must be None or a dict of a built-in teacher's settings, "
+                f"e.g. {{'max_epochs': 50}}; got {self.teacher_params!r}."
+            )
         check_student(self.student, "forecasting")
         resolve_method(self.method).validate()
 

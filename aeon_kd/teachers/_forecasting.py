@@ -292,15 +292,23 @@ class ForecasterTeacher(Teacher):
         return {"logits": out}
 
 
-def _builtin_network(name, n_channels, window, horizon):
+_TRAINING_KEYS = ("max_epochs", "batch_size", "lr", "patience")
+
+
+def _builtin_network(name, n_channels, window, horizon, params=None):
     from aeon_kd.teachers._forecasting_networks import ModernTCNNetwork, PatchTSTNetwork
 
     cls = {"patchtst": PatchTSTNetwork, "moderntcn": ModernTCNNetwork}[name]
-    return cls(n_channels, horizon, window, **FORECAST_TEACHER_PARAMS.get(name, {}))
+    sizes = {**FORECAST_TEACHER_PARAMS.get(name, {}),
+             **{k: v for k, v in (params or {}).items() if k not in _TRAINING_KEYS}}  # fmt: skip
+    try:
+        return cls(n_channels, horizon, window, **sizes)
+    except TypeError as err:  # an unknown size parameter
+        raise ValueError(f"teacher_params for {name!r}: {err}") from err
 
 
 def fit_builtin_forecast_teacher(
-    name, X, Y, train_index, valid_index, seed, device="cpu", verbose=False
+    name, X, Y, train_index, valid_index, seed, device="cpu", verbose=False, params=None
 ):
     """Train a built-in forecasting teacher on windows ``X`` -> ``Y``.
 
@@ -318,6 +326,10 @@ def fit_builtin_forecast_teacher(
     seed : int
     device : str, default="cpu"
     verbose : bool, default=False
+    params : dict or None, default=None
+        Overrides of the training settings (``max_epochs``, ``batch_size``, ``lr``,
+        ``patience``) and of the network's sizes (e.g. ``d_model``), over
+        ``FORECAST_TEACHER_PARAMS``.
 
     Returns
     -------
@@ -327,9 +339,10 @@ def fit_builtin_forecast_teacher(
     from aeon_kd.methods.none import NoKD
     from aeon_kd.training import TrainingConfig, train_student
 
-    settings = FORECAST_TEACHER_PARAMS["training"]
+    settings = {**FORECAST_TEACHER_PARAMS["training"],
+                **{k: v for k, v in (params or {}).items() if k in _TRAINING_KEYS}}  # fmt: skip
     with seeded_torch(seed):
-        module = _builtin_network(name, X.shape[1], X.shape[2], Y.shape[2])
+        module = _builtin_network(name, X.shape[1], X.shape[2], Y.shape[2], params)
         return train_student(
             module,
             NoKD(),
@@ -381,6 +394,7 @@ def resolve_forecast_teacher(
     default="moderntcn",
     device="cpu",
     verbose=False,
+    teacher_params=None,
 ):
     """Turn the ``teacher`` argument of a forecaster into an adapter (or None).
 
@@ -401,6 +415,8 @@ def resolve_forecast_teacher(
         Built-in teacher trained when ``teacher`` is None and the method needs one.
     device : str, default="cpu"
     verbose : bool, default=False
+    teacher_params : dict or None, default=None
+        Settings of a built-in teacher (see :func:`fit_builtin_forecast_teacher`).
 
     Returns
     -------
@@ -414,16 +430,22 @@ def resolve_forecast_teacher(
         "Features come from torch teachers with forward_signals (teacher='patchtst' or "
         "'moderntcn' trains one); an aeon forecaster is a black box that gives forecasts "
         "only."))  # fmt: skip
+    if teacher_params and not isinstance(teacher, str):
+        raise ValueError(
+            "teacher_params configures a built-in teacher (teacher='patchtst' or "
+            f"'moderntcn', or None); this teacher is a {type(teacher).__name__}: set its "
+            "own parameters instead."
+        )
     adapter = _forecast_adapter(
         teacher, y_train, X, Y, train_index, valid_index, method_name, seed, device, verbose,
-        check,
+        check, teacher_params,
     )  # fmt: skip
     check(adapter)
     return adapter
 
 
 def _forecast_adapter(teacher, y_train, X, Y, train_index, valid_index, method_name, seed,
-                      device, verbose, check):  # fmt: skip
+                      device, verbose, check, teacher_params):  # fmt: skip
     n_channels, horizon = X.shape[1], Y.shape[2]
     if isinstance(teacher, str):
         if teacher not in BUILTIN_FORECAST_TEACHERS:
@@ -433,7 +455,8 @@ def _forecast_adapter(teacher, y_train, X, Y, train_index, valid_index, method_n
                 "or an aeon forecaster works too."
             )
         net = fit_builtin_forecast_teacher(
-            teacher, X, Y, train_index, valid_index, seed, device=device, verbose=verbose
+            teacher, X, Y, train_index, valid_index, seed, device=device, verbose=verbose,
+            params=teacher_params,
         )
         return ForecastTorchTeacher(net.module_, n_channels, horizon, estimator=net,
                                     fitted_here=True)  # fmt: skip
