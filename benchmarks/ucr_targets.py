@@ -44,15 +44,22 @@ def main():
     parser.add_argument("--out", default="benchmarks/results/ucr_targets.md")
     parser.add_argument("--compare", default="benchmarks/results/ucr_v1/results.csv",
                         help="an earlier recipe's results.csv, compared on common datasets")
+    parser.add_argument("--resamples", nargs="*", type=int, default=None,
+                        help="only these resamples (default: every one in the table)")
     args = parser.parse_args()
     frame = pd.read_csv(args.results)
+    if args.resamples is not None:
+        frame = frame[frame["resample"].isin(args.resamples)]
     acc = frame.pivot_table(index="dataset", columns="model", values="accuracy")
     models = ["teacher-quant", "none", "kd"]
     complete = acc.dropna(subset=[m for m in models if m in acc])
     n_resamples = frame.groupby("dataset")["resample"].nunique()
     lines = ["# Targets of the students issue, measured", ""]
     lines.append(f"Datasets with every compared model: {len(complete)} of 30 "
-                 f"(resamples per dataset: {sorted(set(n_resamples[complete.index]))}).")
+                 f"(resamples per dataset: {sorted(set(n_resamples[complete.index]))}). "
+                 f"Written by `python benchmarks/ucr_targets.py"
+                 + ("" if args.resamples is None else
+                    " --resamples " + " ".join(map(str, args.resamples))) + "`.")
     lines.append("")
     quant = complete["teacher-quant"].mean()
     rows = []
@@ -75,6 +82,13 @@ def main():
     lines.append(f"- KD vs no KD (same student and recipe): {wins} wins, {ties} ties, "
                  f"{losses} losses ({wins / len(complete):.0%} wins); mean difference "
                  f"{diff.mean():+.4f}; Wilcoxon signed-rank p = {p:.3f} (ties dropped).")
+    gap = complete["teacher-quant"] - none
+    for margin in (0.01, 0.03):
+        where = gap > margin
+        d = diff[where]
+        lines.append(f"- Where QUANT beats the no-KD student by more than {margin:.2f} "
+                     f"({int(where.sum())} datasets): KD vs no KD {_record(d)}, mean "
+                     f"difference {d.mean():+.4f}; elsewhere {_record(diff[~where])}.")
     if "kd-notransfer" in complete:
         d2 = (kd - complete["kd-notransfer"]).dropna()
         lines.append(f"- KD with vs without the transfer set: {int((d2 > 0).sum())} wins, "
