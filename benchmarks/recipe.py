@@ -223,9 +223,11 @@ Every figure is an accuracy on the inner 30 % of a tuning problem's *training* s
 variant trained on the other 70 % (stratified, seeded); test splits are never loaded.
 QUANT is fitted on the same 70 %. Written by
 `python benchmarks/recipe.py --summary benchmarks/results/recipe.md` from
-`recipe.csv` and `recipe_scaling.csv` (commands in `benchmarks/recipe.py`), on the
-2-core machine of the UCR table, with up to three runs side by side. Inner validation
-parts hold 5-180 series, so single problems are noisy: read the means and the records.
+`recipe.csv`, `recipe_scaling.csv`, `recipe_logits.csv` (round 5) and `recipe_bank.csv`
+(round 6) (commands in `benchmarks/recipe.py`), on the 2-core machine of the UCR table,
+with up to five runs side by side. Round 6 was stopped during CinCECGTorso's second
+seed. Inner validation parts hold 5-180 series, so single problems are noisy: read the
+means and the records.
 Variants are spelt out in `VARIANTS` (later rounds do not depend on the defaults).
 
 """
