@@ -365,8 +365,8 @@ default="opposite_class"
         self._pool_rows = torch.as_tensor(train_index, dtype=torch.long)
         self._pool_y = torch.as_tensor(y[train_index], dtype=torch.long)
         self._device_cache = {}
-        if context.teacher is None or (self.online and getattr(context.teacher, "white_box",
-                                                                   True)):  # fmt: skip
+        online = self.online and getattr(context.teacher, "white_box", True)
+        if context.teacher is None or online:
             return {}  # no teacher to score a bank, or queried online at every step
         # every teacher, white-box too, scores a bank of perturbations once, before
         # training: an online teacher cost 340x a kd epoch, and no gradient flows

@@ -757,36 +757,8 @@ def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name,
         adapter = TorchTeacher(teacher, n_classes, fitted_here=fitted_on_student_input)
     elif _is_skorch_net(teacher):
         adapter = _skorch_teacher(teacher, n_classes, classes)
-    elif isinstance(_unwrap(teacher), DomainAdversarialTeacher):
-        # trained once outside fit, on the series as the user has them: used as it is
-        inner = _unwrap(teacher)
-        if not hasattr(inner, "module_"):
-            raise NotFittedError(
-                "The DomainAdversarialTeacher is not fitted: fit(X, y, X_target=...) it "
-                "first, or pass teacher=None to train one inside fit."
-            )
-        adapter = TorchTeacher(inner.module_, n_classes, classes=inner.classes_,
-                               target_classes=classes, estimator=teacher)  # fmt: skip
-    elif isinstance(_unwrap(teacher), (RecurrentTeacher, ConvTeacher)):
-        # a network aeon-kd trains: white-box once fitted (here, on the student's input)
-        fitted_here = not is_fitted(teacher)
-        if fitted_here:
-            if type(teacher).__name__ == "FrozenEstimator":
-                raise NotFittedError(
-                    "The teacher is a FrozenEstimator around an unfitted "
-                    f"{type(_unwrap(teacher)).__name__}. Fit it before freezing it, or pass "
-                    "it unfitted without FrozenEstimator."
-                )
-            teacher = seeded_clone(teacher, seed).fit(X_fit, y_labels)
-        inner = _unwrap(teacher)
-        adapter = TorchTeacher(
-            inner.module_,
-            n_classes,
-            classes=inner.classes_,
-            target_classes=classes,
-            estimator=teacher,
-            fitted_here=fitted_here,
-        )
+    elif isinstance(_unwrap(teacher), (RecurrentTeacher, ConvTeacher, DomainAdversarialTeacher)):
+        adapter = _network_teacher(teacher, X_fit, y_labels, n_classes, classes, seed)
     elif _is_estimator(teacher):
         if is_fitted(teacher):
             adapter = EstimatorTeacher(teacher, classes)
@@ -807,6 +779,32 @@ def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name,
         )
     require_signals(adapter, needs, method_name, advice=_WHITE_BOX_ADVICE)
     return adapter
+
+
+def _network_teacher(teacher, X_fit, y_labels, n_classes, classes, seed):
+    """A network aeon-kd trains: white-box once fitted (here, on the student's input).
+
+    A DomainAdversarialTeacher needs target series to fit, so it must come fitted.
+    """
+    inner = _unwrap(teacher)
+    if not is_fitted(teacher):
+        if isinstance(inner, DomainAdversarialTeacher):
+            raise NotFittedError(
+                "The DomainAdversarialTeacher is not fitted: fit(X, y, X_target=...) it "
+                "first, or pass teacher=None to train one inside fit."
+            )
+        if type(teacher).__name__ == "FrozenEstimator":
+            raise NotFittedError(
+                f"The teacher is a FrozenEstimator around an unfitted {type(inner).__name__}. "
+                "Fit it before freezing it, or pass it unfitted without FrozenEstimator."
+            )
+        teacher = seeded_clone(teacher, seed).fit(X_fit, y_labels)
+        fitted_here, inner = True, teacher
+    else:
+        fitted_here = False
+    return TorchTeacher(inner.module_, n_classes, classes=inner.classes_,
+                        target_classes=classes, estimator=teacher,
+                        fitted_here=fitted_here)  # fmt: skip
 
 
 def _is_skorch_net(obj):

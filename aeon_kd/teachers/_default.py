@@ -527,7 +527,7 @@ def fit_domain_adversarial_teacher(X, y_index, X_target, seed, device="cpu"):
     return net.module_
 
 
-class DomainAdversarialTeacher(ClassifierMixin, BaseEstimator):
+class DomainAdversarialTeacher(_NetworkTeacher):
     """UNI-KD's default teacher as an estimator: train it once, distil from it often.
 
     ``teacher=None`` with ``method="unikd"`` trains this network inside every fit (most
@@ -590,14 +590,3 @@ class DomainAdversarialTeacher(ClassifierMixin, BaseEstimator):
         self.fit_seconds_ = time.perf_counter() - start
         self.n_params_ = count_parameters(self.module_)
         return self
-
-    def predict_proba(self, X):
-        """Class probabilities, columns in ``classes_`` order."""
-        from aeon_kd._core import batched_outputs
-
-        check_is_fitted(self, "module_")
-        return batched_outputs(self.module_, _as_3d(X), lambda z: torch.softmax(z, dim=1))
-
-    def predict(self, X):
-        """The most probable class of each series."""
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]

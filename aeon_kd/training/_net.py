@@ -50,7 +50,6 @@ __all__ = [
 #: per-row arrays of the teacher's signals are named ``teacher_<signal>`` (the core
 #: names them, get_loss strips the prefix into ``DistillationBatch.teacher``)
 TEACHER_PREFIX = "teacher_"
-_TEACHER_PREFIX = TEACHER_PREFIX
 #: per-row flag beside the inputs: False for transfer-set rows, whose ``y`` is the
 #: teacher's top class (read by methods that need a class) and not a label
 LABELLED_KEY = "labelled"
@@ -261,9 +260,9 @@ class DistillationNet(NeuralNet):
         """The target rows drawn for this batch, with the student's signals on them."""
         inputs = to_tensor(self.target["X"][rows], device=self.device)
         teacher = {
-            k[len(_TEACHER_PREFIX):]: to_tensor(v[rows], device=self.device)
+            k[len(TEACHER_PREFIX):]: to_tensor(v[rows], device=self.device)
             for k, v in self.target.items()
-            if k.startswith(_TEACHER_PREFIX)
+            if k.startswith(TEACHER_PREFIX)
         }
         return {"inputs": inputs, "student": self._student_signals(inputs), "teacher": teacher}
 
@@ -319,10 +318,10 @@ class DistillationNet(NeuralNet):
         batch = DistillationBatch(
             student=y_pred,
             teacher={
-                k[len(_TEACHER_PREFIX):]: v for k, v in X.items() if k.startswith(_TEACHER_PREFIX)
+                k[len(TEACHER_PREFIX):]: v for k, v in X.items() if k.startswith(TEACHER_PREFIX)
             },
             y=y_true,
-            extras={k: v for k, v in X.items() if k != "X" and not k.startswith(_TEACHER_PREFIX)},
+            extras={k: v for k, v in X.items() if k != "X" and not k.startswith(TEACHER_PREFIX)},
             modules=self.auxiliary_,
             student_module=self.module_,
             training=training,
