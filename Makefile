@@ -51,10 +51,12 @@ bench-smoke: setup setup-harness
 # Every committed result, one after another (several hours on 2 cores).
 bench-all: bench bench-paper bench-forecast bench-cross-domain
 
-# Issue 3's table (benchmarks/results/paper_protocol.{csv,md}): ~3 h on 2 cores; resumable.
+# Issue 3's table (benchmarks/results/paper_protocol.{csv,md}) and issue 19's two
+# protocols (benchmarks/results/protocol_{lstm,cnn}.{csv,md}); hours on 2 cores; resumable.
 bench-paper: setup
-	$(BIN)/python benchmarks/paper_protocol.py --max-epochs 200 --threads 1 \
-		--out benchmarks/results/paper_protocol.csv
+	$(BIN)/python benchmarks/paper_protocol.py --protocol paper --max-epochs 200 --threads 1
+	$(BIN)/python benchmarks/paper_protocol.py --protocol lstm --threads 1
+	$(BIN)/python benchmarks/paper_protocol.py --protocol cnn --threads 1
 
 # Issue 4's table (benchmarks/results/forecasting.{csv,md}): lookback 336, four horizons.
 bench-forecast: setup

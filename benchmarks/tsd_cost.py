@@ -38,9 +38,10 @@ def _variants():
 
     return {
         "kd": HintonKD(),
-        "tsd (bank, n_windows=50)": TSD(),
+        "tsd (bank, n_windows=50)": TSD(n_windows=50),
         "tsd (bank, n_windows=4)": TSD(n_windows=4),
-        "tsd (online, n_windows=50)": TSD(online=True),
+        "tsd (bank, default n_windows=2)": TSD(),
+        "tsd (online, n_windows=50)": TSD(online=True, n_windows=50),
     }
 
 

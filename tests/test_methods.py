@@ -789,18 +789,45 @@ def test_black_box_teacher_with_white_box_method_is_a_clear_error():
 def test_default_teacher_for_hidden_signals_is_an_lstm(monkeypatch):
     built = build_default_teacher({"hidden"}, seed=0)
     assert isinstance(built, RecurrentTeacher)
-    assert (built.hidden_size, built.num_layers, built.lr) == (100, 3, 0.005)
+    assert (built.hidden_size, built.num_layers, built.lr) == (100, 3, 1e-3)
+    assert (built.max_epochs, built.normalization, built.gradient_clip) == ("auto", "series", 1.0)
     monkeypatch.setitem(RECURRENT_TEACHER_PARAMS, "hidden_size", 6)
     monkeypatch.setitem(RECURRENT_TEACHER_PARAMS, "num_layers", 1)
     monkeypatch.setitem(RECURRENT_TEACHER_PARAMS, "max_epochs", 2)
     X, y = make_data(length=12)
     clf = DistilledClassifier(method="memkd", resample_length=8, **TWO).fit(X, y)
     teacher = clf.teacher_
-    assert isinstance(teacher, RecurrentTeacher) and teacher.module_.rnn.hidden_size == 6
+    assert isinstance(teacher, RecurrentTeacher) and teacher.module_.net.rnn.hidden_size == 6
     assert len(teacher.history_) == 2
     # trained on the student's (resampled) input: its hidden states have 8 steps
     hidden = teacher.module_.forward_signals(torch.zeros(1, 1, 8))["hidden"]
     assert hidden.shape == (1, 8, 6)
+
+
+def test_recurrent_teacher_recipes_library_and_papers():
+    from skorch.callbacks import GradientNormClipping
+
+    from aeon_kd.students import SeriesNormalized
+
+    X, y = make_data(length=10)
+    teacher = RecurrentTeacher(hidden_size=3, num_layers=1, max_epochs=3, random_state=0)
+    teacher.fit(100.0 * X + 5.0, y)
+    assert isinstance(teacher.module_, SeriesNormalized)  # z-normalised inside the network
+    scaled = teacher.predict_proba(100.0 * X + 5.0)
+    np.testing.assert_allclose(scaled, teacher.predict_proba(X), atol=1e-5)
+    assert len(teacher.history_) == 3 and "valid_loss" not in teacher.history_[-1]
+    from aeon_kd.teachers._default import _clipping
+
+    [(name, clip)] = _clipping(teacher.gradient_clip)  # skorch's clipping, per step
+    assert isinstance(clip, GradientNormClipping) and clip.gradient_clip_value == 1.0
+    assert _clipping(None) is None
+    paper = RecurrentTeacher.paper_protocol(hidden_size=3, num_layers=1, max_epochs=3,
+                                            random_state=0).fit(X, y)  # fmt: skip
+    assert not isinstance(paper.module_, SeriesNormalized)
+    assert (paper.lr, paper.patience, paper.validation_size) == (0.005, 50, 0.2)
+    assert "valid_loss" in paper.history_[-1]
+    with pytest.raises(ValueError, match="normalization must be 'series' or None"):
+        RecurrentTeacher(normalization="minmax").fit(X, y)
 
 
 def test_fitted_recurrent_teacher_is_white_box():

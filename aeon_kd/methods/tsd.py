@@ -188,9 +188,14 @@ class TSD(Method):
     window_length : int, default=10
         Steps replaced per perturbation (``L``; 1 gives per-step saliency). Must be
         smaller than the series length.
-    n_windows : int or None, default=50
+    n_windows : int or None, default=2
         Perturbations per series and step (``M``), at distinct positions; None uses
-        every one of the ``T − L + 1`` positions (exact, cost grows with ``T``).
+        every one of the ``T − L + 1`` positions (exact, cost grows with ``T``). The
+        student runs on ``batch · (1 + M)`` series per step, so an epoch costs about
+        ``1 + M`` ``kd`` epochs: the papers' ``M = 50`` cost 47x
+        (``benchmarks/results/tsd_cost.md``). With the bank, the ``bank_size``
+        scored perturbations of a series are all visited over the epochs however small
+        ``M`` is; ``TSD(n_windows=50)`` gives the papers' setting.
     replacement : {"opposite_class", "same_class", "zero", "mean", "noise"}, \
 default="opposite_class"
         What fills a window: the same steps of a training-split series of another
@@ -263,7 +268,7 @@ default="opposite_class"
         self,
         weight=1.0,
         window_length=10,
-        n_windows=50,
+        n_windows=2,
         replacement="opposite_class",
         temperature=8.0,
         per_class=True,
