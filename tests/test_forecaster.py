@@ -401,3 +401,37 @@ def test_builtin_teacher_settings_are_estimator_parameters():
     with pytest.raises(ValueError, match="teacher_params configures a built-in teacher"):
         DistilledForecaster(method="kd", teacher=NaiveForecaster(), **SMALL,
                             teacher_params={"max_epochs": 1}).fit(seasonal())  # fmt: skip
+
+
+# -- students that compress (issue 20) ----------------------------------------------------
+
+
+@pytest.mark.parametrize("window, horizon", [(96, 96), (336, 96), (336, 720), (96, 24)])
+@pytest.mark.parametrize("student", ["dmlp", "mlp"])
+def test_default_students_are_ten_times_smaller_than_the_builtin_teachers(
+    student, window, horizon
+):
+    from aeon_kd.students import build_student, count_parameters
+    from aeon_kd.teachers import builtin_teacher_sizes
+
+    params = DistilledForecaster(student=student, window=window, horizon=horizon)
+    built = build_student(student, params._student_params(2), 2, horizon, "forecasting")
+    teachers = builtin_teacher_sizes(2, window, horizon)
+    assert 10 * count_parameters(built) <= min(teachers.values())
+    # the width depends on the data's shape, never on the method or the teacher
+    twin = DistilledForecaster(student=student, window=window, horizon=horizon,
+                               method="none", teacher=None)  # fmt: skip
+    assert twin._student_params(2) == params._student_params(2)
+
+
+def test_a_given_hidden_size_is_kept_and_the_fitted_student_is_the_compact_one():
+    fc = DistilledForecaster(window=24, horizon=8, max_epochs=1, method="none",
+                             student_params={"moving_avg": 5}, random_state=0)  # fmt: skip
+    fc.fit(seasonal())
+    from aeon_kd.teachers import builtin_teacher_sizes
+
+    assert 10 * fc.n_student_params_ <= min(builtin_teacher_sizes(1, 24, 8).values())
+    wide = DistilledForecaster(window=24, horizon=8, max_epochs=1, method="none",
+                               student_params={"moving_avg": 5, "hidden_size": 512},
+                               random_state=0).fit(seasonal())  # fmt: skip
+    assert wide.n_student_params_ > 10 * fc.n_student_params_

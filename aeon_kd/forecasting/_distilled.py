@@ -46,6 +46,12 @@ from aeon_kd.training import check_training_params
 
 __all__ = ["DistilledForecaster"]
 
+#: the default MLP students are at least this many times smaller than the smaller
+#: built-in teacher at the estimator's window and horizon (issue 20)
+COMPRESSION = 10
+#: registry students whose ``hidden_size`` is sized that way unless it is given
+_COMPACT_STUDENTS = ("dmlp", "mlp")
+
 #: largest |y| fit takes: squared errors of the student's float32 training stay finite
 _MAX_FIT_MAGNITUDE = 1e18
 
@@ -89,7 +95,15 @@ class DistilledForecaster(
         ``(n_channels, horizon, **student_params)``; ``window`` is passed to registry
         students and to callables that take it.
     student_params : dict, default=None
-        e.g. ``{"hidden_size": 64}``.
+        e.g. ``{"hidden_size": 64}``. Without ``hidden_size``, ``"dmlp"`` and ``"mlp"``
+        take the largest width of ``aeon_kd.students.HIDDEN_SIZES`` (512 down to 8)
+        that keeps them at least ``COMPRESSION`` (10) times smaller than the smaller
+        built-in teacher at this ``window`` and ``horizon``
+        (:func:`aeon_kd.teachers.builtin_teacher_sizes`): 16 at window 96 and
+        horizon 96 (6,372 parameters against ModernTCN's 86,336). The width
+        depends on the data's shape only, so ``"none"``, ``"kd"`` and
+        ``"timedistill"`` train the same student; TimeDistill's own MLP is
+        ``{"hidden_size": 512}``.
     window : int, default=96
         Lookback: the number of past steps the student sees.
     horizon : int, default=24
@@ -297,7 +311,8 @@ class DistilledForecaster(
         net = distil(
             "forecasting", method, adapter, rows,
             build_student=lambda: build_student(
-                self.student, self._student_params(), X.shape[1], self.horizon, "forecasting"
+                self.student, self._student_params(X.shape[1]), X.shape[1], self.horizon,
+                "forecasting",
             ),
             n_outputs=self.horizon, config=training_config(self, seed), seed=seed,
         )  # fmt: skip
@@ -329,7 +344,7 @@ class DistilledForecaster(
         """
         with seeded_torch(seed):
             try:
-                build_student(self.student, self._student_params(), n_channels,
+                build_student(self.student, self._student_params(n_channels), n_channels,
                               self.horizon, "forecasting")  # fmt: skip
             except (TypeError, ValueError) as err:
                 raise ValueError(
@@ -539,7 +554,7 @@ class DistilledForecaster(
             _check_finite(values, "y")
         return super()._preprocess_series(X, axis, store_metadata)
 
-    def _student_params(self):
+    def _student_params(self, n_channels):
         params = dict(self.student_params or {})
         if isinstance(self.student, nn.Module) or "window" in params:
             return params
@@ -554,7 +569,20 @@ class DistilledForecaster(
             takes_window = False
         if takes_window:
             params["window"] = int(self.window)
+        if self.student in _COMPACT_STUDENTS and "hidden_size" not in params:
+            params["hidden_size"] = self._compact_hidden_size(builder, n_channels, params)
         return params
+
+    def _compact_hidden_size(self, builder, n_channels, params):
+        """The MLP's width that keeps it >= 10x smaller than the built-in teachers."""
+        from aeon_kd.students._forecasting import largest_hidden_size
+        from aeon_kd.teachers import builtin_teacher_sizes
+
+        window, horizon = int(self.window), int(self.horizon)
+        smallest = min(builtin_teacher_sizes(n_channels, window, horizon).values())
+        others = {k: v for k, v in params.items() if k != "window"}
+        return largest_hidden_size(builder, smallest // COMPRESSION, n_channels, horizon,
+                                   window, **others)  # fmt: skip
 
     def _check_params(self):
         check_training_params(self, integers=("window", "horizon", "stride"))

@@ -1,6 +1,11 @@
 """Compact torch students (classification and forecasting) and their registry."""
 
-from aeon_kd.students._forecasting import DMLPStudent, MLPStudent
+from aeon_kd.students._forecasting import (
+    HIDDEN_SIZES,
+    DMLPStudent,
+    MLPStudent,
+    largest_hidden_size,
+)
 from aeon_kd.students._lite import ChannelStandardized, LITEStudent, SeriesNormalized
 from aeon_kd.students._networks import (
     AdaTimeCNN,
@@ -12,6 +17,8 @@ from aeon_kd.students._registry import build_student, list_students, register_st
 from aeon_kd.students._signals import SignalTap, available_signals, signals_of
 
 __all__ = [
+    "HIDDEN_SIZES",
+    "largest_hidden_size",
     "AdaTimeCNN",
     "ChannelStandardized",
     "DMLPStudent",

@@ -22,7 +22,10 @@ from torch import nn
 
 from aeon_kd.students._networks import _BatchNorm1d
 
-__all__ = ["DMLPStudent", "MLPStudent"]
+__all__ = ["DMLPStudent", "MLPStudent", "HIDDEN_SIZES", "largest_hidden_size"]
+
+#: hidden sizes :func:`largest_hidden_size` chooses from, largest first
+HIDDEN_SIZES = (512, 384, 256, 192, 128, 96, 64, 48, 32, 24, 16, 12, 8)
 
 _NORMALIZATIONS = ("mean", "revin", None)
 
@@ -284,3 +287,36 @@ def _dmlp(n_channels, n_outputs, window, hidden_size=512, moving_avg=25, normali
 def _mlp(n_channels, n_outputs, window, hidden_size=512, normalization="mean"):
     """Registry builder: :class:`MLPStudent` with ``n_outputs`` as the horizon."""
     return MLPStudent(n_channels, n_outputs, window, hidden_size, normalization)
+
+
+def largest_hidden_size(builder, budget, n_channels, horizon, window, **params):
+    """The largest of :data:`HIDDEN_SIZES` whose student has at most ``budget`` parameters.
+
+    Parameters
+    ----------
+    builder : callable
+        A registry builder ``(n_channels, horizon, window, hidden_size=..., **params)``.
+    budget : int
+        Most parameters allowed.
+    n_channels, horizon, window : int
+    **params
+        The builder's other settings (e.g. ``moving_avg``).
+
+    Returns
+    -------
+    int
+        The smallest of :data:`HIDDEN_SIZES` when none fits.
+
+    Examples
+    --------
+    >>> from aeon_kd.students._forecasting import _dmlp, largest_hidden_size
+    >>> largest_hidden_size(_dmlp, 10_000, 1, 96, 96)
+    24
+    """
+    from aeon_kd.students._networks import count_parameters
+
+    for size in HIDDEN_SIZES:
+        student = builder(n_channels, horizon, window, hidden_size=size, **params)
+        if count_parameters(student) <= budget:
+            return size
+    return HIDDEN_SIZES[-1]

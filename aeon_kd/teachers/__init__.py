@@ -24,11 +24,13 @@ from aeon_kd.teachers._forecasting import (
     ForecasterTeacher,
     ForecastTorchTeacher,
     TeacherNotBetterWarning,
+    builtin_teacher_sizes,
     linear_baseline_mse,
 )
 
 __all__ = [
     "BUILTIN_FORECAST_TEACHERS",
+    "builtin_teacher_sizes",
     "ConvTeacher",
     "DOMAIN_TEACHER_PARAMS",
     "DomainAdversarialTeacher",

@@ -34,6 +34,7 @@ __all__ = [
     "FORECAST_TEACHER_PARAMS",
     "ForecastTorchTeacher",
     "ForecasterTeacher",
+    "builtin_teacher_sizes",
     "fit_builtin_forecast_teacher",
     "resolve_forecast_teacher",
 ]
@@ -305,6 +306,36 @@ def _builtin_network(name, n_channels, window, horizon, params=None):
         return cls(n_channels, horizon, window, **sizes)
     except TypeError as err:  # an unknown size parameter
         raise ValueError(f"teacher_params for {name!r}: {err}") from err
+
+
+def builtin_teacher_sizes(n_channels, window, horizon):
+    """Parameters of each built-in forecasting teacher at its default network sizes.
+
+    What :class:`aeon_kd.DistilledForecaster` sizes its default student against (at
+    least 10x smaller than the smaller of them), so every method, ``"none"`` included,
+    trains the same student for a given window and horizon.
+
+    Parameters
+    ----------
+    n_channels, window, horizon : int
+
+    Returns
+    -------
+    dict
+        ``{name: n_parameters}``.
+
+    Examples
+    --------
+    >>> from aeon_kd.teachers import builtin_teacher_sizes
+    >>> builtin_teacher_sizes(1, 96, 96)
+    {'moderntcn': 86336, 'patchtst': 176224}
+    """
+    from aeon_kd.students import count_parameters
+    from aeon_kd.teachers._forecasting_networks import ModernTCNNetwork, PatchTSTNetwork
+
+    networks = {"moderntcn": ModernTCNNetwork, "patchtst": PatchTSTNetwork}
+    return {name: count_parameters(cls(n_channels, horizon, window))
+            for name, cls in networks.items()}  # fmt: skip
 
 
 def fit_builtin_forecast_teacher(
