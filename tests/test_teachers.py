@@ -242,17 +242,24 @@ def test_conv_teachers_give_logits_hidden_maps_and_features(architecture):
     assert torch.equal(net(torch.zeros(5, 2, 64)), signals["logits"])
 
 
+@pytest.mark.parametrize("student", ["lstm", "lite", "cnn"])
 @pytest.mark.parametrize("method", ["memkd", "fitnet", "attention", "rkd", "kd"])
-def test_hidden_state_methods_train_from_a_cnn_teacher_into_an_lstm_student(method):
+def test_hidden_state_methods_train_from_a_cnn_teacher_into_lstm_and_conv_students(
+    method, student
+):
     from aeon_kd.teachers import ConvTeacher
 
     X, y = make_data(n=24, length=16)
     teacher = ConvTeacher("resnet", max_epochs=2, random_state=0,
                           network_params={"filters": (8, 8, 8)}).fit(X, y)  # fmt: skip
     before = {k: v.clone() for k, v in teacher.module_.state_dict().items()}
-    clf = DistilledClassifier(method=method, **FAST).fit(X, y, teacher=teacher)
+    params = {**FAST, "student": student}
+    if student != "lstm":
+        params.pop("student_params")
+    clf = DistilledClassifier(method=method, **params).fit(X, y, teacher=teacher)
     assert np.all(np.isfinite(clf.predict_proba(X)))
-    assert clf.n_student_params_ < sum(p.numel() for p in teacher.module_.parameters())
+    if student == "lstm":  # the test's teacher is shrunk below the conv students' size
+        assert clf.n_student_params_ < sum(p.numel() for p in teacher.module_.parameters())
     for key, value in teacher.module_.state_dict().items():  # never modified
         assert torch.equal(value, before[key])
 
