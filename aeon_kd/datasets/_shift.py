@@ -306,9 +306,12 @@ SHIFTED_SCENARIOS = {
     # another accelerometer: lower sensitivity, an offset and more noise
     "CricketX[gain+noise]": ("CricketX", (("gain_offset", {"gain": 0.6, "offset": 0.5}),
                                           ("noise", {"level": 0.5}))),
-    # a cheaper controller: half the sampling rate and a narrower bandwidth
-    "AllGestureWiimoteX[rate+smoothing]": ("AllGestureWiimoteX", (("rate", {"factor": 0.4}),
-                                                                  ("smoothing", {"width": 7}))),
+    # a cheaper controller: a lower sampling rate, a narrower bandwidth and more noise
+    # (rate and smoothing alone left no gap: the source-only student scored the target's
+    # training half as well as an oracle trained on it, 0.575 vs 0.575 macro-F1)
+    "AllGestureWiimoteX[rate+smoothing+noise]": (
+        "AllGestureWiimoteX", (("rate", {"factor": 0.4}), ("smoothing", {"width": 7}),
+                               ("noise", {"level": 0.25}))),
     # an engine sensor with more noise and a drifting baseline
     "FordA[noise+drift]": ("FordA", (("noise", {"level": 0.5}), ("drift", {"level": 1.0}))),
     # another household meter: its own calibration and a slow drift
