@@ -164,6 +164,7 @@ def summarise(out):
     lines.append("| **mean** | " + " | ".join(
         "**{:.3f}**".format(np.mean([cell(s, m, "accuracy")[0] for s in scenarios]))
         for m in models) + " |")
+    lines += ["", "Targets (issue 21):", ""] + _targets(scenarios, cell)
     teacher_params = cell(None, "teacher", "n_params")[0]
     student_params = cell(None, "none", "n_params")[0]
     lines += ["", f"Parameters: teacher {teacher_params:,.0f} (mean over scenarios; it depends "
@@ -175,6 +176,37 @@ def summarise(out):
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))
+
+
+def _targets(scenarios, cell):
+    """The issue's gap and ordering checks, from per-scenario means and seed spreads."""
+    lines = []
+    needed = ("oracle", "none", "kd", "unikd")
+    complete = [s for s in scenarios if all(not np.isnan(cell(s, m, "macro_f1")[0])
+                                            for m in needed)]  # fmt: skip
+    for s in complete:
+        oracle, none = cell(s, "oracle", "macro_f1")[0], cell(s, "none", "macro_f1")
+        unikd = cell(s, "unikd", "macro_f1")
+        spread = max(none[1], unikd[1])
+        lines.append(
+            f"- {s}: oracle - none = {oracle - none[0]:+.3f} (target >= 0.10: "
+            f"{'met' if oracle - none[0] >= 0.10 else 'missed'}); unikd - none = "
+            f"{unikd[0] - none[0]:+.3f}, seed spread (largest std) {spread:.3f}: "
+            f"{'above' if unikd[0] - none[0] > spread else 'not above'} the spread.")
+    if complete:
+        mean = {m: np.mean([cell(s, m, "macro_f1")[0] for s in complete]) for m in needed}
+        wins = sum(cell(s, "unikd", "macro_f1")[0] - cell(s, "none", "macro_f1")[0]
+                   > max(cell(s, "none", "macro_f1")[1], cell(s, "unikd", "macro_f1")[1])
+                   for s in complete)  # fmt: skip
+        order = mean["unikd"] >= mean["kd"] >= mean["none"]
+        lines += [
+            f"- Mean over {len(complete)} scenarios: unikd {mean['unikd']:.3f}, kd "
+            f"{mean['kd']:.3f}, none {mean['none']:.3f}: unikd >= kd >= none "
+            f"{'holds' if order else 'does not hold'}.",
+            f"- unikd above none by more than the seed spread on {wins} of {len(complete)} "
+            "scenarios (target >= 3 of 4).",
+        ]
+    return lines
 
 
 def main():
