@@ -579,7 +579,10 @@ class DistilledForecaster(
         from aeon_kd.teachers import builtin_teacher_sizes
 
         window, horizon = int(self.window), int(self.horizon)
-        smallest = min(builtin_teacher_sizes(n_channels, window, horizon).values())
+        teachers = builtin_teacher_sizes(n_channels, window, horizon)
+        if not teachers:  # no built-in teacher fits this window: the student's own default
+            return inspect.signature(builder).parameters["hidden_size"].default
+        smallest = min(teachers.values())
         others = {k: v for k, v in params.items() if k != "window"}
         return largest_hidden_size(builder, smallest // COMPRESSION, n_channels, horizon,
                                    window, **others)  # fmt: skip

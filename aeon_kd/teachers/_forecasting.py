@@ -322,20 +322,27 @@ def builtin_teacher_sizes(n_channels, window, horizon):
     Returns
     -------
     dict
-        ``{name: n_parameters}``.
+        ``{name: n_parameters}``, without the teachers that cannot be built at this
+        window (e.g. a window shorter than PatchTST's patches).
 
     Examples
     --------
     >>> from aeon_kd.teachers import builtin_teacher_sizes
     >>> builtin_teacher_sizes(1, 96, 96)
     {'moderntcn': 86336, 'patchtst': 176224}
+    >>> builtin_teacher_sizes(1, 12, 4)
+    {'moderntcn': 12900}
     """
     from aeon_kd.students import count_parameters
     from aeon_kd.teachers._forecasting_networks import ModernTCNNetwork, PatchTSTNetwork
 
-    networks = {"moderntcn": ModernTCNNetwork, "patchtst": PatchTSTNetwork}
-    return {name: count_parameters(cls(n_channels, horizon, window))
-            for name, cls in networks.items()}  # fmt: skip
+    sizes = {}
+    for name, cls in {"moderntcn": ModernTCNNetwork, "patchtst": PatchTSTNetwork}.items():
+        try:
+            sizes[name] = count_parameters(cls(n_channels, horizon, window))
+        except ValueError:  # the window is too short for this teacher's defaults
+            continue
+    return sizes
 
 
 def fit_builtin_forecast_teacher(
