@@ -378,26 +378,31 @@ def test_shift_generator_is_seeded_and_shifts_the_target():
 
 
 def test_unikd_beats_the_source_only_student_on_target_macro_f1(monkeypatch):
-    # measured on this machine: none 0.544, unikd 0.606 (seed 0)
+    # an effect on the average over seeds, not one seed's draw (DATASETS.md, "One-seed
+    # claims"); measured on this machine: none 0.544/0.511/0.543 (mean 0.533), unikd
+    # 0.606/0.631/0.683 (mean 0.640) at seeds 0/1/2
     monkeypatch.setitem(DOMAIN_TEACHER_PARAMS, "width", 32)
     monkeypatch.setitem(DOMAIN_TEACHER_PARAMS, "max_epochs", 20)
     s = make_domain_shift(n_source=200, n_target=200, n_target_test=300, shift=0.5,
                           random_state=0)
     # the recipe of the time of measurement (normalisation would undo the shift itself)
-    common = {"student": "adatime_cnn", "max_epochs": 20, "patience": 10, "random_state": 0,
+    common = {"student": "adatime_cnn", "max_epochs": 20, "patience": 10,
               "normalize": None, "lr": 5e-3, "lr_schedule": None, "optimizer": "adam",
               "validation_size": 0.2}
-    none = DistilledClassifier(method="none", **common).fit(s.X_source, s.y_source)
-    unikd = DistilledClassifier(method="unikd", **common).fit(
-        s.X_source, s.y_source, X_target=s.X_target
-    )
 
     def target_f1(clf):
         return f1_score(s.y_target_test, clf.predict(s.X_target_test), average="macro")
 
-    f1_none, f1_unikd = target_f1(none), target_f1(unikd)
-    print(f"target macro-F1: none {f1_none:.3f}, unikd {f1_unikd:.3f}")
-    assert f1_unikd > f1_none + 0.05
+    scores = {"none": [], "unikd": []}
+    for seed in (0, 1, 2):
+        none = DistilledClassifier(method="none", random_state=seed, **common)
+        unikd = DistilledClassifier(method="unikd", random_state=seed, **common)
+        scores["none"].append(target_f1(none.fit(s.X_source, s.y_source)))
+        scores["unikd"].append(
+            target_f1(unikd.fit(s.X_source, s.y_source, X_target=s.X_target))
+        )
+    print(f"target macro-F1 per seed: {scores}")
+    assert np.mean(scores["unikd"]) > np.mean(scores["none"]) + 0.05
 
 
 def test_real_scenarios_load_offline_with_one_length():
