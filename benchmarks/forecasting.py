@@ -24,6 +24,7 @@ series x horizon x seed) and a Markdown summary beside it.
 import argparse
 import csv
 import os
+import platform
 import tempfile
 import time
 import warnings
@@ -176,7 +177,10 @@ def summarise(path, summary):
     seeds = sorted({int(r["seed"]) for r in rows})
     lines = ["# TimeDistill on real series", "",
              f"Written by `python benchmarks/forecasting.py`; lookback {window}, seeds "
-             f"{seeds} (mean over seeds; standardised data). Machine: see the note below.",
+             f"{seeds} (mean over seeds; standardised data). Machine: "
+             f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU cores, one "
+             "torch thread per run; seconds and ratios of runs sharing the machine vary "
+             "with its load.",
              "", "### Test MSE / MAE", "",
              "| series | horizon | seeds | " + " | ".join(MODELS) + " |",
              "|---|---|---|" + "---|" * len(MODELS)]
