@@ -21,13 +21,13 @@ One CSV row per dataset x seed x architecture, resumable; a Markdown table next 
 """
 
 import argparse
-import csv
 import os
 import time
 import warnings
 
 import numpy as np
 import torch
+from _rows import appending, finished
 
 from aeon_kd.datasets import load_classification_dataset
 from aeon_kd.teachers import ConvTeacher
@@ -52,15 +52,8 @@ FIELDS = ["dataset", "seed", "architecture", "accuracy", "epochs", "fit_seconds"
 
 
 def run(datasets, seeds, architectures, max_epochs, out):
-    done = set()
-    if os.path.exists(out):
-        with open(out) as f:
-            done = {(r["dataset"], int(r["seed"]), r["architecture"])
-                    for r in csv.DictReader(f)}  # fmt: skip
-    with open(out, "a", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS)
-        if not done:
-            writer.writeheader()
+    done = finished(out, lambda r: (r["dataset"], int(r["seed"]), r["architecture"]))
+    with appending(out, FIELDS) as write:
         for name in datasets:
             X, y = load_classification_dataset(name, "train")
             X_test, y_test = load_classification_dataset(name, "test")
@@ -76,9 +69,7 @@ def run(datasets, seeds, architectures, max_epochs, out):
                            "accuracy": round(float(np.mean(teacher.predict(X_test) == y_test)), 4),
                            "epochs": len(teacher.history_), "fit_seconds": round(seconds, 1),
                            "n_params": sum(p.numel() for p in teacher.module_.parameters())}
-                    writer.writerow(row)
-                    f.flush()
-                    print(row, flush=True)
+                    write(row)
 
 
 def summarise(out):

@@ -21,13 +21,13 @@ read by nobody choosing. One CSV row per dataset x seed x model, resumable.
 """
 
 import argparse
-import csv
 import os
 import time
 import warnings
 
 import numpy as np
 import torch
+from _rows import appending, finished
 from aeon.transformations.collection.unequal_length import Resizer
 from sklearn.model_selection import train_test_split
 
@@ -61,14 +61,8 @@ def load(name, length=100):
 
 
 def run(datasets, seeds, models, out):
-    done = set()
-    if os.path.exists(out):
-        with open(out) as f:
-            done = {(r["dataset"], int(r["seed"]), r["model"]) for r in csv.DictReader(f)}
-    with open(out, "a", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS)
-        if not done:
-            writer.writeheader()
+    done = finished(out, lambda r: (r["dataset"], int(r["seed"]), r["model"]))
+    with appending(out, FIELDS) as write:
         for name in datasets:
             X, y, X_test, y_test = load(name)
             for seed in seeds:
@@ -87,9 +81,7 @@ def run(datasets, seeds, models, out):
                            "inner_accuracy": round(inner_acc, 4),
                            "test_accuracy": round(test_acc, 4),
                            "epochs": len(full.history_), "fit_seconds": round(seconds, 1)}
-                    writer.writerow(row)
-                    f.flush()
-                    print(row, flush=True)
+                    write(row)
 
 
 def summarise(out):
