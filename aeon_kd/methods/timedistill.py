@@ -20,7 +20,6 @@ from __future__ import annotations
 import numbers
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from aeon_kd.methods._base import Method, register_method
@@ -111,17 +110,19 @@ def multi_scale_loss(student, teacher, n_scales=3, pool_window=2):
     _check_int(n_scales, "n_scales", 0)
     _check_int(pool_window, "pool_window", 2)
     _check_pair(student, teacher, "tensors")
-    # avg_pool1d wants (rows, 1, length): fold every leading axis into the rows
-    length = student.shape[-1]
-    s = student.reshape(-1, 1, length)
-    t = teacher.reshape(-1, 1, length)
-    losses = [F.mse_loss(s, t)]
+    # average pooling is linear, so pool(s) - pool(t) = pool(s - t): one pyramid of the
+    # difference instead of two. A level is the previous one cut to a multiple of the
+    # window and averaged over consecutive groups (avg_pool1d without padding, the same
+    # numbers), which runs faster than avg_pool1d forward and backward on these shapes.
+    difference = (student - teacher).reshape(-1, student.shape[-1])
+    losses = [difference.square().mean()]
     for _ in range(n_scales):
-        if s.shape[-1] < pool_window:  # the next level would be empty
+        length = difference.shape[-1] // pool_window
+        if length == 0:  # the next level would be empty
             break
-        s = F.avg_pool1d(s, kernel_size=pool_window, stride=pool_window)
-        t = F.avg_pool1d(t, kernel_size=pool_window, stride=pool_window)
-        losses.append(F.mse_loss(s, t))
+        groups = difference[:, : length * pool_window].reshape(-1, length, pool_window)
+        difference = groups.mean(dim=-1)
+        losses.append(difference.square().mean())
     return torch.stack(losses).mean()
 
 

@@ -534,6 +534,46 @@ def _rows(data, index):
     return {k: v[index] for k, v in data.items()}
 
 
+class _CollatedBatch(tuple):
+    """An ``(X, y)`` batch already gathered as tensors: the collate function keeps it."""
+
+
+def _collate(batch):
+    """Keep a batch :class:`_RowBatches` gathered at once; collate per-row items as torch."""
+    if isinstance(batch, _CollatedBatch):
+        return tuple(batch)
+    from torch.utils.data import default_collate
+
+    return default_collate(batch)
+
+
+class _RowBatches(Dataset):
+    """skorch's ``Dataset`` that gathers a whole batch with one fancy index per array.
+
+    The default fetch indexes the dict-X once per row and key, then stacks the rows:
+    with cached teacher features thousands of values wide that per-row gathering was a
+    large share of a distillation epoch. A dict of arrays (or an array) with an array
+    ``y`` is gathered here in one step per key, giving the same tensors; anything else
+    (``y=None`` at prediction, other containers) falls back to skorch's per-row path.
+    """
+
+    def _batchable(self):
+        X_ok = isinstance(self.X, np.ndarray) or (
+            isinstance(self.X, dict) and all(isinstance(v, np.ndarray) for v in self.X.values())
+        )
+        return X_ok and isinstance(self.y, np.ndarray)
+
+    def __getitems__(self, indices):
+        if not self._batchable():
+            return [self[i] for i in indices]
+        rows = np.asarray(indices)
+        if isinstance(self.X, dict):
+            Xb = {k: torch.as_tensor(v[rows]) for k, v in self.X.items()}
+        else:
+            Xb = torch.as_tensor(self.X[rows])
+        return _CollatedBatch((Xb, torch.as_tensor(self.y[rows])))
+
+
 class _StoppingAndCheckpoint(EarlyStopping):
     """skorch's early stopping that says when it stopped, saves and restores its state.
 
@@ -748,8 +788,9 @@ def train_student(
     callbacks += progress_callbacks(config.verbose)
     callbacks += _user_callbacks(config.callbacks)
     train_split = (
-        predefined_split(Dataset(_rows(data, valid_index), y[valid_index])) if has_valid else None
-    )
+        predefined_split(_RowBatches(_rows(data, valid_index), y[valid_index]))
+        if has_valid else None
+    )  # fmt: skip
     net = DistillationNet(
         student, method=method, task=task.name, auxiliary=nn.ModuleDict(auxiliary),
         online_teacher=online_teacher, target=target, target_seed=config.seed,
@@ -758,7 +799,9 @@ def train_student(
         **{f"optimizer__{k}": v for k, v in (config.optimizer_params or {}).items()},
         max_epochs=config.max_epochs, batch_size=config.batch_size,
         train_split=train_split, callbacks=callbacks, iterator_train__shuffle=True,
-        iterator_train__generator=generator, device=config.device,
+        iterator_train__generator=generator, dataset=_RowBatches,
+        iterator_train__collate_fn=_collate, iterator_valid__collate_fn=_collate,
+        device=config.device,
         verbose=int(bool(config.verbose)),
     )  # fmt: skip
     net.initialize()
