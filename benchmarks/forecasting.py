@@ -95,8 +95,8 @@ def _per_epoch(history):
     return float(np.median(history[:, "dur"][1:] if len(history) > 1 else history[:, "dur"]))
 
 
-def run_horizon(data_name, splits, horizon, seed, args):
-    torch.set_num_threads(args.threads)
+def student_settings(splits, horizon, seed, args):
+    """The series the forecasters fit on and the students' settings."""
     window = args.window
     # the forecaster's validation tail is the literature's validation split; where that
     # split is shorter than the horizon the tail borrows the end of the training part,
@@ -109,6 +109,13 @@ def run_horizon(data_name, splits, horizon, seed, args):
         "patience": 5, "batch_size": 32, "validation_size": validation_size,
         "random_state": seed,
     }
+    return series, student
+
+
+def run_horizon(data_name, splits, horizon, seed, args):
+    torch.set_num_threads(args.threads)
+    window = args.window
+    series, student = student_settings(splits, horizon, seed, args)
     teacher_params = {"max_epochs": args.teacher_epochs, "patience": 3}
     n_channels = series.shape[0]
     rows = []

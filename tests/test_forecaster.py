@@ -198,6 +198,8 @@ def test_projector_is_trained_with_the_student_and_dropped(monkeypatch):
     original = distilled_module.train_student
 
     def spy(student, method, **kwargs):
+        if "projector" not in kwargs["auxiliary"]:  # the quick no-KD student of the check
+            return original(student, method, **kwargs)
         captured["initial"] = {
             k: v.detach().clone() for k, v in kwargs["auxiliary"]["projector"].state_dict().items()
         }
@@ -366,12 +368,45 @@ def test_a_teacher_no_better_than_a_linear_map_is_named_before_distilling():
         warnings.simplefilter("error", TeacherNotBetterWarning)
         good = DistilledForecaster(method="kd", teacher=_LogisticMapTeacher(4), **params).fit(y)
     assert good.teacher_valid_mse_ < 1e-6 < good.linear_valid_mse_
+    assert good.teacher_valid_mse_ < good.quick_student_valid_mse_
     with pytest.warns(TeacherNotBetterWarning, match="no better than a linear map"):
         bad = DistilledForecaster(method="kd", teacher=_LogisticMapTeacher(4, exact=False),
                                   **params).fit(y)  # fmt: skip
     assert bad.teacher_valid_mse_ > bad.linear_valid_mse_
     none = DistilledForecaster(method="none", **params).fit(y)
     assert none.teacher_valid_mse_ is None and none.linear_valid_mse_ is None
+    assert none.quick_student_valid_mse_ is None
+
+
+def test_a_teacher_no_better_than_a_quick_no_kd_student_is_named(monkeypatch):
+    # on real series the student without KD beat teachers that beat the ridge map
+    # (bank_calls at horizons 336 and 720); here the ridge map is taken out of the
+    # comparison so that only the quick student can trip the warning
+    import aeon_kd.forecasting._distilled as distilled
+    from aeon_kd.teachers import TeacherNotBetterWarning
+
+    monkeypatch.setattr(distilled, "linear_baseline_mse", lambda *args: np.inf)
+    y = _logistic_series()
+    params = {**SMALL, "horizon": 4, "max_epochs": 3}
+    with pytest.warns(TeacherNotBetterWarning, match="the student trained without KD for 3"):
+        bad = DistilledForecaster(method="kd", teacher=_LogisticMapTeacher(4, exact=False),
+                                  **params).fit(y)  # fmt: skip
+    # the quick student is a real one: better than forecasting zeros, worse than exact
+    assert 0 < bad.quick_student_valid_mse_ < bad.teacher_valid_mse_
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TeacherNotBetterWarning)
+        good = DistilledForecaster(method="kd", teacher=_LogisticMapTeacher(4), **params).fit(y)
+    assert good.teacher_valid_mse_ < 1e-6 < good.quick_student_valid_mse_
+    # the quick student is the estimator's own student, fitted three epochs without KD
+    quick = DistilledForecaster(method="none", **{**params, "patience": None}).fit(y)
+    assert quick.valid_mse_ == pytest.approx(good.quick_student_valid_mse_, rel=1e-6)
+    # the comparison trains in a forked generator: the distilled student is the one a
+    # fit without the comparison gives (the quick student uses the fit's own seed)
+    monkeypatch.setattr(distilled.DistilledForecaster, "_quick_student_mse",
+                        lambda *args: np.inf)  # fmt: skip
+    alone = DistilledForecaster(method="kd", teacher=_LogisticMapTeacher(4), **params).fit(y)
+    for a, b in zip(good.student_.parameters(), alone.student_.parameters(), strict=True):
+        assert torch.equal(a, b)
 
 
 def test_a_student_parameter_conflict_is_named_before_the_teacher_is_trained(monkeypatch):

@@ -54,11 +54,12 @@ _BATCH = 512
 
 
 class TeacherNotBetterWarning(UserWarning):
-    """A forecasting teacher no better than a linear forecaster on the validation windows.
+    """A forecasting teacher no better than a quick baseline on the validation windows.
 
-    Distilling it is unlikely to help the student (a DMLP is at least as strong as a
-    linear map). Filter it with ``warnings.simplefilter("ignore",
-    TeacherNotBetterWarning)``.
+    The baselines are a ridge map from window to horizon and the student trained
+    without KD for a few epochs (``DistilledForecaster.quick_student_valid_mse_``);
+    distilling a teacher that does not beat both is unlikely to help the student.
+    Filter it with ``warnings.simplefilter("ignore", TeacherNotBetterWarning)``.
 
     Examples
     --------
@@ -71,8 +72,9 @@ class TeacherNotBetterWarning(UserWarning):
 def linear_baseline_mse(X, Y, train_index, valid_index, alpha=1e-3):
     """Validation MSE of a ridge map from window to horizon, shared by the channels.
 
-    The quick no-KD student a teacher is compared with before distilling: closed
-    form, one least-squares solve (seconds even for tens of thousands of windows).
+    One of the two baselines a teacher is compared with before distilling (the other
+    is the student trained briefly without KD): closed form, one least-squares solve
+    (seconds even for tens of thousands of windows).
 
     Parameters
     ----------
