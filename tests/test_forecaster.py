@@ -470,3 +470,13 @@ def test_a_given_hidden_size_is_kept_and_the_fitted_student_is_the_compact_one()
                                student_params={"moving_avg": 5, "hidden_size": 512},
                                random_state=0).fit(seasonal())  # fmt: skip
     assert wide.n_student_params_ > 10 * fc.n_student_params_
+    # the default width is the width given: sizing draws nothing from the generator that
+    # initialises the student, nor from the caller's
+    width = fc.student_.hidden_size
+    state = torch.get_rng_state()
+    given = DistilledForecaster(window=24, horizon=8, max_epochs=1, method="none",
+                                student_params={"moving_avg": 5, "hidden_size": width},
+                                random_state=0).fit(seasonal())  # fmt: skip
+    assert torch.equal(state, torch.get_rng_state())
+    for a, b in zip(fc.student_.parameters(), given.student_.parameters(), strict=True):
+        assert torch.equal(a, b)

@@ -297,7 +297,9 @@ class DistilledForecaster(
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         method = resolve_method(self.method, task="forecasting")
         X, Y, train_index, valid_index, border = self._windows(y)
-        self._check_student_builds(X.shape[1], seed)  # before any teacher is trained
+        n_channels = X.shape[1]
+        # sized and built once, before any teacher is trained
+        student_params = self._check_student_builds(n_channels, seed)
         adapter = resolve_forecast_teacher(
             inputs.teacher_of(self), y_train=y[:, :border], X=X, Y=Y,
             train_index=train_index, valid_index=valid_index, needs=method.teacher_signals,
@@ -315,13 +317,13 @@ class DistilledForecaster(
             # called inside the epoch loop
             teacher_outputs = adapter.outputs(X, frozenset(signals | {"logits"}))
             self._compare_teacher(teacher_outputs["logits"], X, Y, train_index, valid_index,
-                                  seed)  # fmt: skip
+                                  seed, student_params)  # fmt: skip
         rows = TrainingRows(X=X, y=Y, train_index=train_index, valid_index=valid_index,
                             teacher_X=X, teacher_outputs=teacher_outputs)  # fmt: skip
         net = distil(
             "forecasting", method, adapter, rows,
             build_student=lambda: build_student(
-                self.student, self._student_params(X.shape[1]), X.shape[1], self.horizon,
+                self.student, student_params, n_channels, self.horizon,
                 "forecasting",
             ),
             n_outputs=self.horizon, config=training_config(self, seed), seed=seed,
@@ -346,24 +348,33 @@ class DistilledForecaster(
         return self
 
     def _check_student_builds(self, n_channels, seed):
-        """Build the student once, before any teacher is trained.
+        """Size the student and build it once, before any teacher is trained.
 
-        A conflict such as ``moving_avg`` > ``window`` is reported then; the build runs
-        under the fit's seed in a forked generator, so it draws nothing from the
-        caller's.
+        A conflict such as ``moving_avg`` > ``window`` is reported then. Sizing builds
+        candidate students and the built-in teachers; it runs here, in a generator
+        forked under the fit's seed, so it draws neither from the caller's generator
+        nor from the one that initialises the trained student (a default width then
+        gives the same student as that width passed in ``student_params``).
+
+        Returns
+        -------
+        dict
+            The student's settings for this fit (``window``, a compact ``hidden_size``).
         """
         with seeded_torch(seed):
             try:
-                build_student(self.student, self._student_params(n_channels), n_channels,
-                              self.horizon, "forecasting")  # fmt: skip
+                params = self._student_params(n_channels)
+                build_student(self.student, params, n_channels, self.horizon, "forecasting")
             except (TypeError, ValueError) as err:
                 raise ValueError(
                     f"The student {self.student!r} cannot be built with student_params="
                     f"{self.student_params!r}, window={self.window}, horizon={self.horizon}: "
                     f"{err}"
                 ) from err
+        return params
 
-    def _compare_teacher(self, teacher_forecasts, X, Y, train_index, valid_index, seed):
+    def _compare_teacher(self, teacher_forecasts, X, Y, train_index, valid_index, seed,
+                         student_params):
         """Warn, before distilling, when the teacher is no better than a quick student.
 
         The baselines are a ridge map from window to horizon and the student itself
@@ -380,7 +391,7 @@ class DistilledForecaster(
         )
         self.linear_valid_mse_ = linear_baseline_mse(X, Y, train_index, valid_index)
         self.quick_student_valid_mse_ = self._quick_student_mse(
-            X, Y, train_index, valid_index, seed
+            X, Y, train_index, valid_index, seed, student_params
         )
         baselines = {
             "a linear map from window to horizon": self.linear_valid_mse_,
@@ -398,7 +409,7 @@ class DistilledForecaster(
                 stacklevel=5,  # _compare_teacher, _distil, fit, its timer, the caller
             )
 
-    def _quick_student_mse(self, X, Y, train_index, valid_index, seed):
+    def _quick_student_mse(self, X, Y, train_index, valid_index, seed, student_params):
         """Validation MSE of the student trained briefly without a teacher."""
         from aeon_kd.methods import NoKD
 
@@ -413,7 +424,7 @@ class DistilledForecaster(
         net = distil(
             "forecasting", NoKD(), None, rows,
             build_student=lambda: build_student(
-                self.student, self._student_params(n_channels), n_channels, self.horizon,
+                self.student, student_params, n_channels, self.horizon,
                 "forecasting",
             ),
             n_outputs=self.horizon, config=config, seed=seed,
