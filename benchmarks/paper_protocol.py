@@ -164,10 +164,23 @@ def claims(rows, datasets):
         vals = per_seed(metric, d, m)
         return float(vals.mean()) if len(vals) else np.nan
 
+    lines = ["### Teachers at chance", ""]
+    at_chance = []
+    for d in datasets:
+        _, y_test = load_classification_dataset(d, "test")
+        majority = float(np.max(np.unique(y_test, return_counts=True)[1]) / len(y_test))
+        teacher, none = mean("accuracy", d, "teacher"), mean("accuracy", d, "none")
+        # "at chance": within 5 points of always answering the test split's majority class
+        if teacher <= majority + 0.05 and not none <= majority + 0.05:
+            at_chance.append(f"{d} (teacher {teacher:.3f}, no-KD {none:.3f}, majority "
+                             f"{majority:.3f})")
+    lines += ["Problems where the teacher is within 5 points of the majority class's share "
+              "and the no-KD student is not: "
+              + (", ".join(at_chance) if at_chance else "none") + ".", ""]
     needed = ("teacher", "none", "kd", "memkd", "tsd")
     complete = [d for d in datasets if all(len(per_seed("accuracy", d, m)) for m in needed)]
     good = [d for d in complete if mean("accuracy", d, "teacher") > mean("accuracy", d, "none")]
-    lines = ["### The papers' claims", "",
+    lines += ["### The papers' claims", "",
              f"Problems with every model of the claims: {len(complete)}; the teacher beats the "
              f"no-KD student (mean test accuracy) on {len(good)}: {', '.join(good) or '-'}.", ""]
     def compare(metric, a, b, what, good=good):
