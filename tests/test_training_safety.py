@@ -218,3 +218,29 @@ def test_forecaster_checkpoint_resumes(tmp_path):
         next(iter(resumed.student_.state_dict().values())),
         next(iter(straight.student_.state_dict().values())),
     )
+
+
+def test_whole_batch_gathering_gives_the_tensors_of_the_per_row_path():
+    # the trainer gathers a batch of cached teacher signals with one index per array;
+    # it must hand the loss exactly what skorch's per-row fetch and torch's collate give
+    from skorch.dataset import Dataset
+    from torch.utils.data import default_collate
+
+    from aeon_kd.training._net import _collate, _RowBatches
+
+    rng = np.random.default_rng(0)
+    X = {"X": rng.normal(size=(10, 2, 7)).astype(np.float32), "index": np.arange(10),
+         "teacher_features": rng.normal(size=(10, 2, 300)).astype(np.float32),
+         "labelled": rng.random(10) < 0.5}  # fmt: skip
+    for y in (rng.integers(0, 3, size=10), rng.normal(size=(10, 2, 4))):
+        rows = [7, 2, 2, 9]
+        per_row = default_collate([Dataset(X, y)[i] for i in rows])
+        batched = _collate(_RowBatches(X, y).__getitems__(rows))
+        for key, value in per_row[0].items():
+            assert batched[0][key].dtype == value.dtype
+            assert torch.equal(batched[0][key], value)
+        assert batched[1].dtype == per_row[1].dtype and torch.equal(batched[1], per_row[1])
+    # prediction has no y: skorch's per-row path, collated as torch does
+    items = _RowBatches(X["X"], None).__getitems__([0, 1])
+    assert isinstance(items, list)
+    assert torch.equal(_collate(items)[0], torch.as_tensor(X["X"][:2]))
