@@ -35,7 +35,7 @@ from aeon_kd._core import (
 from aeon_kd._memory import check_allocation
 from aeon_kd._params import TunableMethodMixin, store_parameters
 from aeon_kd._seeding import seeded_torch
-from aeon_kd.methods import resolve_method
+from aeon_kd.methods import NoKD, resolve_method
 from aeon_kd.students import build_student, count_parameters
 from aeon_kd.students._registry import check_student
 from aeon_kd.teachers._forecasting import (
@@ -320,14 +320,8 @@ class DistilledForecaster(
                                   seed, student_params)  # fmt: skip
         rows = TrainingRows(X=X, y=Y, train_index=train_index, valid_index=valid_index,
                             teacher_X=X, teacher_outputs=teacher_outputs)  # fmt: skip
-        net = distil(
-            "forecasting", method, adapter, rows,
-            build_student=lambda: build_student(
-                self.student, student_params, n_channels, self.horizon,
-                "forecasting",
-            ),
-            n_outputs=self.horizon, config=training_config(self, seed), seed=seed,
-        )  # fmt: skip
+        net = self._train_student(method, adapter, rows, training_config(self, seed), seed,
+                                  student_params)  # fmt: skip
         self.student_ = net.module_
         self.history_ = net.history
         self.n_student_params_ = count_parameters(self.student_)
@@ -382,10 +376,8 @@ class DistilledForecaster(
         seed, last weights), both fitted on the training windows and scored on the
         validation windows; the teacher should beat the better of the two.
         """
-        self.teacher_valid_mse_ = self.linear_valid_mse_ = None
-        self.quick_student_valid_mse_ = None
         if not len(valid_index):
-            return
+            return  # the three MSEs stay None, as _distil set them
         self.teacher_valid_mse_ = float(
             np.mean((teacher_forecasts[valid_index] - Y[valid_index]) ** 2)
         )
@@ -411,8 +403,6 @@ class DistilledForecaster(
 
     def _quick_student_mse(self, X, Y, train_index, valid_index, seed, student_params):
         """Validation MSE of the student trained briefly without a teacher."""
-        from aeon_kd.methods import NoKD
-
         config = training_config(self, seed)
         config = dataclasses.replace(
             config, max_epochs=min(QUICK_STUDENT_EPOCHS, config.max_epochs), patience=None,
@@ -420,17 +410,20 @@ class DistilledForecaster(
         )  # fmt: skip
         rows = TrainingRows(X=X, y=Y, train_index=train_index, valid_index=valid_index,
                             teacher_X=X, teacher_outputs={})  # fmt: skip
-        n_channels = X.shape[1]
-        net = distil(
-            "forecasting", NoKD(), None, rows,
+        net = self._train_student(NoKD(), None, rows, config, seed, student_params)
+        forecast = batched_outputs(net.module_, X[valid_index])
+        return float(np.mean((forecast - Y[valid_index]) ** 2))
+
+    def _train_student(self, method, adapter, rows, config, seed, student_params):
+        """Build this fit's student and train it under ``method`` (the shared trainer)."""
+        n_channels = rows.X.shape[1]
+        return distil(
+            "forecasting", method, adapter, rows,
             build_student=lambda: build_student(
-                self.student, student_params, n_channels, self.horizon,
-                "forecasting",
+                self.student, student_params, n_channels, self.horizon, "forecasting"
             ),
             n_outputs=self.horizon, config=config, seed=seed,
         )  # fmt: skip
-        forecast = batched_outputs(net.module_, X[valid_index])
-        return float(np.mean((forecast - Y[valid_index]) ** 2))
 
     def _predict(self, y, exog=None):
         forecast = self._forecast_from(np.asarray(y, dtype=np.float64), "y")
