@@ -288,3 +288,34 @@ def test_distilling_on_the_transfer_set_only_leaves_labelled_series_to_their_lab
                                     transfer_size=24, **params)  # fmt: skip
     with_bank.fit(X, y, teacher=CentroidTeacher())
     assert all(row["train_kd"] > 0.0 for row in with_bank.history_)
+
+
+def test_auto_distils_labelled_series_only_without_a_transfer_set():
+    from aeon_kd.methods import DistillationBatch
+    from aeon_kd.methods.kd import hinton_kd_loss
+
+    student, teacher = torch.zeros(4, 3), torch.tensor([[2.0, 0.0, 0.0]] * 4)
+    y = torch.tensor([0, 1, 2, 0])
+
+    def kd(distil_labelled, extras):
+        batch = DistillationBatch(student={"logits": student}, teacher={"logits": teacher},
+                                  y=y, extras=extras, modules=torch.nn.ModuleDict(),
+                                  student_module=None)  # fmt: skip
+        return float(HintonKD(distil_labelled=distil_labelled).loss_terms(batch)["kd"])
+
+    every_row = float(hinton_kd_loss(student, teacher, 2.0))
+    # no transfer set (no "labelled" mask): "auto" distils every row, as True does
+    assert kd("auto", {}) == kd(True, {}) == pytest.approx(every_row)
+    # with a transfer set: "auto" distils the transfer rows only, as False does
+    mask = {"labelled": torch.tensor([True, False, True, False])}
+    transfer_rows = float(hinton_kd_loss(student, teacher, 2.0,
+                                         rows=torch.tensor([False, True, False, True])))
+    assert kd("auto", mask) == kd(False, mask) == pytest.approx(transfer_rows)
+    assert transfer_rows == pytest.approx(every_row / 2)
+    with pytest.raises(ValueError, match="distil_labelled must be True, False or 'auto'"):
+        HintonKD(distil_labelled="yes").validate()
+    X, y_np = make_data(n=24)
+    without_bank = DistilledClassifier(method=HintonKD(distil_labelled="auto"),
+                                       transfer_size=0, max_epochs=2, **TINY)  # fmt: skip
+    without_bank.fit(X, y_np, teacher=CentroidTeacher())
+    assert all(row["train_kd"] > 0.0 for row in without_bank.history_)  # not "none"

@@ -111,13 +111,14 @@ class HintonKD(Method):
         that class and of the true class first (:func:`correct_to_label`, after
         KDCTime), so the student is never taught a wrong top class where the label is
         known. Transfer-set series (no label) are untouched.
-    distil_labelled : bool, default=True
+    distil_labelled : bool or "auto", default=True
         Whether the KD term also covers the labelled training series. False leaves them
         to their labels and distils on the transfer set only: the teacher's soft labels
         for training series are out-of-fold, from teachers fitted on 80 % of the
         series, which on training sets of a few dozen series are worse teachers than
         the one labelling the transfer set. Without a transfer set, False trains as
-        ``"none"``.
+        ``"none"``. ``"auto"`` is False when the fit has a transfer set and True when
+        it has none, so KD never silently turns into ``"none"``.
 
     References
     ----------
@@ -161,9 +162,22 @@ class HintonKD(Method):
         if self.label_correction:
             teacher = correct_to_label(teacher.detach(), batch.y)
         rows = None
-        if not self.distil_labelled:  # "labelled": False on transfer-set rows
-            labelled = batch.extras.get("labelled")
+        # "labelled" (False on transfer-set rows) travels only with a transfer set
+        labelled = batch.extras.get("labelled")
+        distil_labelled = self.distil_labelled
+        if distil_labelled == "auto":
+            distil_labelled = labelled is None
+        if not distil_labelled:
             rows = (torch.ones_like(batch.y, dtype=torch.bool) if labelled is None
                     else labelled.bool())  # fmt: skip
             rows = ~rows
         return {"kd": hinton_kd_loss(student, teacher, self.temperature, rows)}
+
+    def validate(self):
+        """The shared checks, and ``distil_labelled`` one of True, False, ``"auto"``."""
+        super().validate()
+        if not (isinstance(self.distil_labelled, bool) or self.distil_labelled == "auto"):
+            raise ValueError(
+                "HintonKD: distil_labelled must be True, False or 'auto', got "
+                f"{self.distil_labelled!r}."
+            )
