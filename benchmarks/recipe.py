@@ -235,11 +235,13 @@ QUANT is fitted on the same 70 %. Written by
 `python benchmarks/recipe.py --summary benchmarks/results/recipe.md` from
 `recipe.csv`, `recipe_scaling.csv`, `recipe_logits.csv` (round 5) and `recipe_bank.csv`
 (round 6) (commands in `benchmarks/recipe.py`), on the 2-core machine of the UCR table,
-with up to five runs side by side. Round 6 ran on 10 problems, then on 15 more in a
-later session (the four largest, EthanolLevel and Fungi left out for time or because
-they cannot be cut). Inner validation parts hold 5-180 series, so single problems are
-noisy: read the means and the records (wins, ties, losses over problems, the mean
-difference and a one-sided Wilcoxon signed-rank p over the problems that moved).
+with up to five runs side by side. Round 6 ran on 10 problems, then on 10 more in a
+later session (of its wider command, ACSF1 was the last problem reached: CinCECGTorso's
+second seed and ten problems were added; the four largest, EthanolLevel and Fungi are
+left out for time or because they cannot be cut). Inner validation parts hold 5-180
+series, so single problems are noisy: read the means and the records (wins, ties,
+losses over problems, the mean difference and a one-sided Wilcoxon signed-rank p over
+the problems that moved).
 Variants are spelt out in `VARIANTS` (later rounds do not depend on the defaults).
 
 """
