@@ -28,6 +28,7 @@ import warnings
 
 import numpy as np
 import torch
+from _rows import appending, finished
 from forecasting import load_splits, student_settings
 
 from aeon_kd import DistilledForecaster
@@ -43,7 +44,7 @@ GRID = [0.1, 0.5, 1.0, 2.0]  # the authors' per-data-set grid for both weights
 
 
 def variants(grid):
-    """``none`` first, then the default (1, 1), then the rest of the grid."""
+    """``none`` first, then the authors' generic (1, 1), then the rest of the grid."""
     pairs = [(1.0, 1.0)] + [p for p in itertools.product(grid, grid) if p != (1.0, 1.0)]
     return [("none", None, None)] + [(f"td_a{a:g}_b{b:g}", a, b) for a, b in pairs]
 
@@ -70,36 +71,25 @@ def run_case(data, horizon, seed, splits, done, args):
                                      student_epochs=args.student_epochs)
     series, student = student_settings(splits, horizon, seed, settings)
     teacher = None
-    for name, alpha, beta in variants(args.grid):
-        if (data, str(horizon), str(seed), name) in done:
-            continue
-        if name != "none" and teacher is None:
-            teacher = teacher_for(data, horizon, seed, series, student, args)
-        method = "none" if name == "none" else TimeDistill(alpha=alpha, beta=beta)
-        start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fitted = DistilledForecaster(method=method, teacher=None if name == "none" else teacher,
-                                         **student).fit(series)
-        seconds = time.perf_counter() - start
-        test = evaluate_forecaster(fitted, splits.test, args.window, horizon)["mse"]
-        row = {"data": data, "horizon": horizon, "seed": seed, "variant": name,
-               "alpha": "" if alpha is None else alpha, "beta": "" if beta is None else beta,
-               "valid_mse": f"{fitted.valid_mse_:.5f}", "test_mse": f"{test:.5f}",
-               "epochs": len(fitted.history_), "fit_seconds": f"{seconds:.1f}"}
-        print(f"{data} h={horizon} seed={seed} {name:14s} valid {row['valid_mse']} "
-              f"test {row['test_mse']} ({row['epochs']} epochs, {row['fit_seconds']} s)",
-              flush=True)
-        write_row(args.out, row)
-
-
-def write_row(path, row):
-    new = not os.path.exists(path)
-    with open(path, "a", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS)
-        if new:
-            writer.writeheader()
-        writer.writerow(row)
+    todo = [v for v in variants(args.grid) if (data, str(horizon), str(seed), v[0]) not in done]
+    with appending(args.out, FIELDS) as write:
+        for name, alpha, beta in todo:
+            if name != "none" and teacher is None:
+                teacher = teacher_for(data, horizon, seed, series, student, args)
+            method = "none" if name == "none" else TimeDistill(alpha=alpha, beta=beta)
+            start = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fitted = DistilledForecaster(method=method,
+                                             teacher=None if name == "none" else teacher,
+                                             **student).fit(series)
+            seconds = time.perf_counter() - start
+            test = evaluate_forecaster(fitted, splits.test, args.window, horizon)["mse"]
+            write({"data": data, "horizon": horizon, "seed": seed, "variant": name,
+                   "alpha": "" if alpha is None else alpha,
+                   "beta": "" if beta is None else beta,
+                   "valid_mse": f"{fitted.valid_mse_:.5f}", "test_mse": f"{test:.5f}",
+                   "epochs": len(fitted.history_), "fit_seconds": f"{seconds:.1f}"})
 
 
 def read_rows(path):
@@ -145,11 +135,11 @@ def summarise(path, summary):
         lines.append(f"| {name} | {valid:.3f} | {valid_below} of {len(complete)} | "
                      f"{test:.3f} | {below} of {len(complete)} |")
     best = scored[0]
-    default = next(s for s in scored if s[1] == "td_a1_b1")
+    generic = next(s for s in scored if s[1] == "td_a1_b1")
     lines += ["", f"Chosen on validation: **{best[1]}** (validation ratio {best[0]:.3f}); "
               f"its test ratio {best[2]:.3f}, below none on {best[3]} of {len(complete)} "
-              f"cases. The default (1, 1): validation {default[0]:.3f}, test "
-              f"{default[2]:.3f}, below none on {default[3]} of {len(complete)}."]
+              f"cases. The authors' generic (1, 1): validation {generic[0]:.3f}, test "
+              f"{generic[2]:.3f}, below none on {generic[3]} of {len(complete)}."]
     with open(summary, "w") as f:
         f.write("\n".join(lines) + "\n")
 
@@ -172,7 +162,7 @@ def main():
     args = parser.parse_args()
     summary = os.path.splitext(args.out)[0] + ".md"
     if not args.summary_only:
-        done = {(r["data"], r["horizon"], r["seed"], r["variant"]) for r in read_rows(args.out)}
+        done = finished(args.out, lambda r: (r["data"], r["horizon"], r["seed"], r["variant"]))
         for horizon, data, seed in itertools.product(args.horizons, args.data, args.seeds):
             _, splits = load_splits(data, types.SimpleNamespace(
                 csv=None, n_timepoints=4000, window=args.window))

@@ -167,10 +167,9 @@ class HintonKD(Method):
         distil_labelled = self.distil_labelled
         if distil_labelled == "auto":
             distil_labelled = labelled is None
-        if not distil_labelled:
-            rows = (torch.ones_like(batch.y, dtype=torch.bool) if labelled is None
-                    else labelled.bool())  # fmt: skip
-            rows = ~rows
+        if not distil_labelled:  # the transfer-set rows only (none without a transfer set)
+            rows = (torch.zeros_like(batch.y, dtype=torch.bool) if labelled is None
+                    else ~labelled.bool())  # fmt: skip
         return {"kd": hinton_kd_loss(student, teacher, self.temperature, rows)}
 
     def validate(self):
