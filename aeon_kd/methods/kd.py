@@ -111,14 +111,15 @@ class HintonKD(Method):
         that class and of the true class first (:func:`correct_to_label`, after
         KDCTime), so the student is never taught a wrong top class where the label is
         known. Transfer-set series (no label) are untouched.
-    distil_labelled : bool or "auto", default=True
+    distil_labelled : bool or "auto", default="auto"
         Whether the KD term also covers the labelled training series. False leaves them
         to their labels and distils on the transfer set only: the teacher's soft labels
         for training series are out-of-fold, from teachers fitted on 80 % of the
         series, which on training sets of a few dozen series are worse teachers than
         the one labelling the transfer set. Without a transfer set, False trains as
-        ``"none"``. ``"auto"`` is False when the fit has a transfer set and True when
-        it has none, so KD never silently turns into ``"none"``.
+        ``"none"``. ``"auto"`` (the default) is False when the fit has a transfer set
+        and True when it has none, so KD never silently turns into ``"none"``; True
+        distils every row (the default before round 6 of ``benchmarks/recipe.py``).
 
     References
     ----------
@@ -143,7 +144,7 @@ class HintonKD(Method):
     reference = "Hinton, Vinyals & Dean (2015), arXiv:1503.02531"
 
     def __init__(self, temperature=2.0, weight=1.0, task_weight=1.0, label_correction=False,
-                 distil_labelled=True):  # fmt: skip
+                 distil_labelled="auto"):  # fmt: skip
         self.temperature = temperature
         self.weight = weight
         self.task_weight = task_weight
