@@ -112,6 +112,27 @@ def test_one_hot_teacher_uses_decision_scores_or_warns(data):
         DistilledClassifier(teacher=HardTeacher().fit(X, y), **FAST).fit(X, y)
 
 
+def test_one_hot_warning_gives_advice_that_fits_a_teacher_fitted_inside(data):
+    # one training series per class: out-of-fold labels are impossible, so advising to
+    # pass the teacher unfitted (it was) would send the user in a circle
+    X, y = data
+    first = np.flatnonzero(y == y[0])[0], np.flatnonzero(y != y[0])[0]
+    X_one, y_one = X[list(first)], y[list(first)]
+
+    class HardTeacher(CentroidTeacher):
+        def predict_proba(self, X):
+            p = super().predict_proba(X)
+            return (p == p.max(axis=1, keepdims=True)).astype(float)
+
+    with pytest.warns(UserWarning) as caught:
+        DistilledClassifier(teacher=HardTeacher(), **FAST).fit(X_one, y_one)
+    messages = [str(w.message) for w in caught if w.category is OneHotTeacherWarning]
+    assert len(messages) == 1
+    assert "fitted inside fit" in messages[0]
+    assert "Pass the classifier unfitted" not in messages[0]
+    assert any("single training series" in str(w.message) for w in caught)
+
+
 def _torch_teacher(n_channels=1, n_classes=2, seed=0):
     torch.manual_seed(seed)
     return RecurrentStudent(n_channels, n_classes, hidden_size=8)

@@ -537,13 +537,21 @@ class EstimatorTeacher(Teacher):
         if hasattr(self.estimator, "decision_function"):
             self.use_scores = True
             return
+        if self.fitted_here:  # it came unfitted, but out-of-fold labels were impossible
+            advice = ("It was fitted inside fit, where out-of-fold probabilities need at "
+                      "least two training series in some class; the student learns the "
+                      "teacher's function on the transfer set (transfer_size, "
+                      "X_unlabelled) instead.")  # fmt: skip
+        else:
+            advice = ("Pass the classifier unfitted so aeon-kd uses out-of-fold "
+                      "probabilities, or wrap one fitted on other data in "
+                      "FrozenEstimator.")  # fmt: skip
         warnings.warn(
             f"The teacher {type(_unwrap(self.estimator)).__name__} gives one-hot "
             "probabilities on the training series, which carry nothing beyond the labels "
             "(ridge-based classifiers such as the ROCKET family do this, and so do tree "
             "ensembles such as QUANT and any classifier that fits its training set "
-            "perfectly). Pass the classifier unfitted so aeon-kd uses out-of-fold "
-            "probabilities, or wrap one fitted on other data in FrozenEstimator.",
+            f"perfectly). {advice}",
             OneHotTeacherWarning,
             stacklevel=4,
         )
