@@ -4,8 +4,9 @@
 
 Writes benchmarks/results/ucr_targets.md: the share of QUANT's mean accuracy the default
 student keeps, KD against no KD (wins, Wilcoxon signed-rank test), export size against
-the teachers' pickles, fit seconds. Only datasets where every compared model finished
-count; the note says how many.
+the teachers' pickles, fit seconds. Only the (dataset, resample) pairs where QUANT, the
+no-KD and the KD student all finished count, so every mean covers the same resamples; the
+note says how many datasets.
 """
 
 import argparse
@@ -21,10 +22,22 @@ def _record(diff):
             f"{int((diff < 0).sum())} losses")
 
 
-def _compared(complete, path):
+def _paired(frame, models=("teacher-quant", "none", "kd")):
+    """The rows of the (dataset, resample) pairs where every one of ``models`` finished,
+    so that each model's mean over resamples covers the same resamples."""
+    have = frame[frame["model"].isin(models)].groupby(["dataset", "resample"])["model"]
+    pairs = have.nunique()
+    complete = pairs[pairs == len(models)].reset_index()[["dataset", "resample"]]
+    return frame.merge(complete, on=["dataset", "resample"])
+
+
+def _compared(complete, path, resamples):
     """This recipe against an earlier one, on the datasets both have complete."""
-    earlier = pd.read_csv(path).pivot_table(index="dataset", columns="model",
-                                            values="accuracy")
+    earlier = pd.read_csv(path)
+    if resamples is not None:
+        earlier = earlier[earlier["resample"].isin(resamples)]
+    earlier = _paired(earlier).pivot_table(index="dataset", columns="model",
+                                           values="accuracy")
     common = complete.index.intersection(earlier.dropna(subset=["none", "kd"]).index)
     if not len(common):
         return []
@@ -50,6 +63,7 @@ def main():
     frame = pd.read_csv(args.results)
     if args.resamples is not None:
         frame = frame[frame["resample"].isin(args.resamples)]
+    frame = _paired(frame)
     acc = frame.pivot_table(index="dataset", columns="model", values="accuracy")
     models = ["teacher-quant", "none", "kd"]
     complete = acc.dropna(subset=[m for m in models if m in acc])
@@ -82,8 +96,16 @@ def main():
     lines.append(f"- KD vs no KD (same student and recipe): {wins} wins, {ties} ties, "
                  f"{losses} losses ({wins / len(complete):.0%} wins); mean difference "
                  f"{diff.mean():+.4f}; Wilcoxon signed-rank p = {p:.3f} (ties dropped).")
+    pairs = frame.pivot_table(index=["dataset", "resample"], columns="model",
+                              values="accuracy")
+    if len(pairs) > len(complete):  # several resamples: each one a paired comparison
+        each = (pairs["kd"] - pairs["none"]).dropna()
+        moved = each[each != 0]
+        lines.append(f"- Per (dataset, resample) pair ({len(each)} pairs): KD vs no KD "
+                     f"{_record(each)}; mean difference {each.mean():+.4f}; Wilcoxon p = "
+                     f"{wilcoxon(moved).pvalue:.3f}.")
     gap = complete["teacher-quant"] - none
-    for margin in (0.01, 0.03):
+    for margin in (0.0, 0.01, 0.03):
         where = gap > margin
         d = diff[where]
         lines.append(f"- Where QUANT beats the no-KD student by more than {margin:.2f} "
@@ -112,7 +134,7 @@ def main():
                  + ", ".join(f"{d} ({int(n_train[d])} series) {seconds[d]:.0f} s"
                              for d in seconds.sort_values().index[-4:]) + ".")
     if args.compare and os.path.exists(args.compare) and args.compare != args.results:
-        lines += _compared(complete, args.compare)
+        lines += _compared(complete, args.compare, args.resamples)
     lines.append("")
     lines.append("Per dataset (accuracy, mean over resamples):")
     lines.append("")
