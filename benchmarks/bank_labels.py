@@ -19,18 +19,13 @@ import warnings
 
 import numpy as np
 
+from aeon_kd.benchmarking._defaults import DEFAULT_DATASETS
+
 AUGMENTATIONS = ("jitter", "scaling", "time_warp", "window_slice", "mixup")
 OUT = "benchmarks/results/bank_labels.csv"
 FIELDS = ("dataset", "n_train", "length", *AUGMENTATIONS)
-#: the tuning set's 30 classification problems, smallest training sets first
-PROBLEMS = (
-    "Chinatown", "ItalyPowerDemand", "ECGFiveDays", "Fungi", "BME", "CBF",
-    "DiatomSizeReduction", "GunPoint", "Coffee", "FaceFour", "ArrowHead", "ECG200",
-    "DistalPhalanxOutlineAgeGroup", "FreezerRegularTrain", "DistalPhalanxOutlineCorrect",
-    "CinCECGTorso", "ECG5000", "ChlorineConcentration", "JapaneseVowels", "FiftyWords",
-    "CricketX", "Computers", "ACSF1", "AllGestureWiimoteX", "EOGHorizontalSignal",
-    "EthanolLevel", "Crop", "ElectricDevices", "FordA", "FordB",
-)  # fmt: skip
+#: the tuning set's 30 classification problems, as the UCR runner orders them
+PROBLEMS = DEFAULT_DATASETS
 
 
 def measure(dataset, n_copies=400, seed=0):

@@ -151,7 +151,9 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         it; ``"auto"`` is ``min(4000, n_train)``, one augmented series per training
         series. A tenth of it (50 to 500 series) more is held out to measure
         ``teacher_agreement_``. Used by
-        methods that learn from a teacher and not from target-domain data.
+        methods that learn from a teacher and not from target-domain data. With a
+        transfer set, ``kd`` distils there only and leaves the labelled series to
+        their labels (``HintonKD(distil_labelled="auto")``; ``True`` distils both).
     augmentations : "auto" or list of str, default="auto"
         Augmentations that make the transfer set, one drawn per series: names of
         :data:`aeon_kd.transfer.AUGMENTATIONS` (``"mixup"``, ``"cutmix"``,
