@@ -13,11 +13,11 @@ share is expected there). Test splits are never loaded. Resumable.
 """
 
 import argparse
-import csv
 import os
 import warnings
 
 import numpy as np
+from _rows import appending, finished
 
 from aeon_kd.benchmarking._defaults import DEFAULT_DATASETS
 
@@ -89,24 +89,14 @@ def main():
         with open(md, "w", encoding="utf-8") as f:
             f.write(summary(args.out))
         return
-    done = set()
-    if os.path.exists(args.out):
-        with open(args.out) as f:
-            done = {r["dataset"] for r in csv.DictReader(f)}
-    new = not os.path.exists(args.out)
-    with open(args.out, "a", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS)
-        if new:
-            writer.writeheader()
+    done = finished(args.out, lambda row: row["dataset"])
+    with appending(args.out, FIELDS) as write:
         for dataset in args.datasets:
             if dataset in done:
                 continue
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                row = measure(dataset)
-            writer.writerow(row)
-            f.flush()
-            print(row, flush=True)
+                write(measure(dataset))
 
 
 if __name__ == "__main__":
