@@ -38,11 +38,61 @@ def test_transfer_set_asks_a_fitted_teacher_once_per_series_before_training(max_
 
 def test_teacher_fitted_inside_labels_the_bank_and_training_series_stay_out_of_fold():
     X, y = make_data(n=30)
-    clf = DistilledClassifier(method="kd", transfer_size=20, max_epochs=2, **TINY)
+    method = HintonKD(distil_labelled=True)  # the KD term reads the training series too
+    clf = DistilledClassifier(method=method, transfer_size=20, max_epochs=2, **TINY)
     clf.fit(X, y, teacher=CountingTeacher())
     # the teacher kept is the one fitted on every training series; it labelled only the
     # bank (20 + 50 held out): the training series' soft labels came from fold models
     assert clf.teacher_.n_predicted == 70
+
+
+class FitCountingTeacher(CountingTeacher):
+    """Counts the fits of every clone (the out-of-fold ones included)."""
+
+    n_fits = 0
+
+    def fit(self, X, y):
+        type(self).n_fits += 1
+        return super().fit(X, y)
+
+
+@pytest.mark.parametrize(
+    ("method", "transfer_size", "n_fits"),
+    [
+        ("kd", 20, 1),  # auto: KD reads the transfer set only, so no fold fits
+        (HintonKD(distil_labelled=True), 20, 1 + 5),
+        ("kd", 0, 1 + 5),  # no transfer set: auto distils the training series
+        ("dkd", 20, 1 + 5),  # DKD distils the labelled series
+    ],
+)
+def test_out_of_fold_fits_happen_only_where_the_method_reads_them(method, transfer_size, n_fits):
+    X, y = make_data(n=30)
+    FitCountingTeacher.n_fits = 0
+    clf = DistilledClassifier(method=method, transfer_size=transfer_size, max_epochs=2, **TINY)
+    clf.fit(X, y, teacher=FitCountingTeacher())
+    assert FitCountingTeacher.n_fits == n_fits
+    if transfer_size:
+        assert clf.fidelity_on_ == "held-out transfer series"
+
+
+def test_kd_without_fold_fits_learns_what_it_learnt_with_them():
+    # the fold models' soft labels reach no loss term when KD distils on the transfer
+    # set only, so skipping them changes nothing but the time
+    class KDWithFolds(HintonKD):  # the same loss, with the fold fits of before
+        def teaches_labelled_series(self, has_transfer_set):
+            return True
+
+    X, y = make_data(n=30)
+    results = []
+    for method in (HintonKD(), KDWithFolds()):
+        FitCountingTeacher.n_fits = 0
+        clf = DistilledClassifier(method=method, transfer_size=20, max_epochs=3, **TINY)
+        clf.fit(X, y, teacher=FitCountingTeacher())
+        results.append((FitCountingTeacher.n_fits, clf.predict_proba(X), clf.teacher_agreement_))
+    (fits_auto, proba_auto, agree_auto), (fits_folds, proba_folds, agree_folds) = results
+    assert (fits_auto, fits_folds) == (1, 6)
+    np.testing.assert_array_equal(proba_auto, proba_folds)
+    assert agree_auto == agree_folds
 
 
 def test_unlabelled_series_join_the_transfer_set():

@@ -153,7 +153,8 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         ``teacher_agreement_``. Used by
         methods that learn from a teacher and not from target-domain data. With a
         transfer set, ``kd`` distils there only and leaves the labelled series to
-        their labels (``HintonKD(distil_labelled="auto")``; ``True`` distils both).
+        their labels (``HintonKD(distil_labelled="auto")``; ``True`` distils both),
+        so a classifier fitted inside ``fit`` is fitted once, without out-of-fold fits.
     augmentations : "auto" or list of str, default="auto"
         Augmentations that make the transfer set, one drawn per series: names of
         :data:`aeon_kd.transfer.AUGMENTATIONS` (``"mixup"``, ``"cutmix"``,
@@ -348,8 +349,12 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         X_target = self._target_input(inputs.X_target, X, method)
         X_unlabelled = self._unlabelled_input(inputs.X_unlabelled, X, method)
         train_index, valid_index = self._split(y_index, seed)
+        # out-of-fold teacher fits only where the loss reads the training series' labels
+        out_of_fold = method.teaches_labelled_series(
+            self._has_transfer_set(method, len(train_index), X_unlabelled)
+        )
         adapter = self._resolve_teacher(inputs.teacher_of(self), method, X, X_student, y,
-                                        y_index, X_target, seed)  # fmt: skip
+                                        y_index, X_target, seed, out_of_fold)  # fmt: skip
         teacher_outputs, teacher_outputs_target, X_teacher = {}, {}, None
         if adapter is not None:  # teachers fitted here learnt on the student's input
             X_teacher = X_student if adapter.fitted_here else X
@@ -384,7 +389,15 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         self._measure_fidelity(X_student, teacher_outputs.get("logits"), valid_index, transfer)
         return self
 
-    def _resolve_teacher(self, teacher, method, X, X_student, y, y_index, X_target, seed):
+    def _has_transfer_set(self, method, n_train, X_unlabelled):
+        """Whether :meth:`_transfer_set` will build one (decided before teacher work)."""
+        if method.uses_target_data or not method.teacher_signals:
+            return False
+        n_user = 0 if X_unlabelled is None else len(X_unlabelled)
+        return resolve_transfer_size(self.transfer_size, n_train) + n_user > 0
+
+    def _resolve_teacher(self, teacher, method, X, X_student, y, y_index, X_target, seed,
+                         out_of_fold=True):  # fmt: skip
         """The fit's teacher as an adapter (None when the method needs none)."""
         domain_teacher = teacher is None and method.uses_target_data and method.teacher_signals
         if domain_teacher:  # UNI-KD's default: a CNN adapted to the target with DANN
@@ -395,7 +408,7 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
             teacher, X=X, X_fit=X_student, y_labels=y, classes=self.classes_,
             needs=method.teacher_signals, method_name=method.name, seed=seed,
             default=partial(default_teacher, device=self.device),
-            fitted_on_student_input=bool(domain_teacher),
+            fitted_on_student_input=bool(domain_teacher), out_of_fold=out_of_fold,
         )  # fmt: skip
 
     def _build_student(self, method, X_train):

@@ -292,6 +292,29 @@ class Method(BaseEstimator):
         """Names of the loss terms :meth:`loss_terms` returns (logged in ``history_``)."""
         return (self.name,)
 
+    def teaches_labelled_series(self, has_transfer_set):
+        """Whether the loss reads the teacher's outputs on the labelled training series.
+
+        A classifier fitted inside ``fit`` gets out-of-fold probabilities on the training
+        series (five more fits) only when this is True; when it is False it is fitted
+        once, on every training series, and teaches on the transfer set. The base says
+        True: a method that reads those outputs only on transfer-set rows overrides it.
+
+        Parameters
+        ----------
+        has_transfer_set : bool
+            Whether the fit has a transfer set (``transfer_size`` or ``X_unlabelled``).
+
+        Examples
+        --------
+        >>> from aeon_kd.methods import DKD, HintonKD
+        >>> DKD().teaches_labelled_series(has_transfer_set=True)
+        True
+        >>> HintonKD().teaches_labelled_series(True), HintonKD().teaches_labelled_series(False)
+        (False, True)
+        """
+        return True
+
     def validate(self):
         """Check the hyper-parameters; the estimators call it before any teacher work.
 
@@ -562,6 +585,9 @@ class MethodSum(Method):
     @property
     def uses_target_data(self):
         return any(m.uses_target_data for _, m in self.methods)
+
+    def teaches_labelled_series(self, has_transfer_set):
+        return any(m.teaches_labelled_series(has_transfer_set) for _, m in self.methods)
 
     @property
     def default_student(self):

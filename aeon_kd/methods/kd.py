@@ -120,6 +120,9 @@ class HintonKD(Method):
         ``"none"``. ``"auto"`` (the default) is False when the fit has a transfer set
         and True when it has none, so KD never silently turns into ``"none"``; True
         distils every row (the default before round 6 of ``benchmarks/recipe.py``).
+        Where the labelled series are left to their labels, a classifier fitted inside
+        ``fit`` is fitted once on every training series, without the five out-of-fold
+        fits nothing would read (:meth:`teaches_labelled_series`).
 
     References
     ----------
@@ -172,6 +175,12 @@ class HintonKD(Method):
             rows = (torch.zeros_like(batch.y, dtype=torch.bool) if labelled is None
                     else ~labelled.bool())  # fmt: skip
         return {"kd": hinton_kd_loss(student, teacher, self.temperature, rows)}
+
+    def teaches_labelled_series(self, has_transfer_set):
+        """True where the KD term covers the labelled series (see ``distil_labelled``)."""
+        if self.distil_labelled == "auto":
+            return not has_transfer_set
+        return self.distil_labelled is True
 
     def validate(self):
         """The shared checks, and ``distil_labelled`` one of True, False, ``"auto"``."""

@@ -567,6 +567,20 @@ def _fit_with_oof_logits(estimator, X, y_labels, classes, seed):
         return _fit_and_predict_out_of_fold(estimator, X, y_labels, seed)
 
 
+def _fit_once(estimator, X, y_labels, classes, seed):
+    """Fit a clone on every row, with in-sample logits cached for the training series.
+
+    For methods that never teach from them: they are not checked for one-hot
+    probabilities (an in-sample QUANT is one-hot, and the warning would be noise).
+    """
+    fitted = seeded_clone(estimator, seed)
+    with dependency_warnings_silenced():
+        fitted.fit(estimator_input(fitted, X), np.asarray(y_labels))
+    adapter = EstimatorTeacher(fitted, classes, fitted_here=True)
+    adapter.training_logits = adapter.logits(X)
+    return adapter
+
+
 def _fit_and_predict_out_of_fold(estimator, X, y_labels, seed):
     fitted = seeded_clone(estimator, seed)
     X_in = estimator_input(fitted, X)
@@ -684,7 +698,7 @@ def require_signals(adapter, needs, method_name, advice=""):
 
 
 def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name, seed, default,
-                    fitted_on_student_input=False):  # fmt: skip
+                    fitted_on_student_input=False, out_of_fold=True):  # fmt: skip
     """Turn the user's ``teacher`` into an adapter.
 
     Parameters
@@ -712,6 +726,11 @@ def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name,
     fitted_on_student_input : bool, default=False
         The caller fitted ``teacher`` on the student's input (``X_fit``) itself, so the
         adapter is marked ``fitted_here`` like the teachers fitted here.
+    out_of_fold : bool, default=True
+        An unfitted classifier's outputs on the training series are predicted out of
+        fold (five more fits). False, for methods that do not read them
+        (:meth:`~aeon_kd.methods.Method.teaches_labelled_series`), fits it once and
+        keeps its in-sample outputs there, which nothing should teach from.
 
     Returns
     -------
@@ -776,9 +795,11 @@ def resolve_teacher(teacher, *, X, X_fit, y_labels, classes, needs, method_name,
                 "classifier before freezing it, or pass it unfitted without FrozenEstimator "
                 "so it is fitted inside fit."
             )
-        else:
+        elif out_of_fold:
             fitted, logits = _fit_with_oof_logits(teacher, X_fit, y_labels, classes, seed)
             adapter = EstimatorTeacher(fitted, classes, training_logits=logits, fitted_here=True)
+        else:
+            adapter = _fit_once(teacher, X_fit, y_labels, classes, seed)
     else:
         raise TypeError(
             f"Cannot use a {type(teacher).__name__} as teacher. Pass a torch nn.Module, a "
