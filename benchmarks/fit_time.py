@@ -2,8 +2,9 @@
 
 The UCR table's ``fit_seconds`` come from two fits sharing two cores (and, in busy
 sessions, other jobs), so they overstate what one user's fit takes. This script fits
-``DistilledClassifier()`` with QUANT as the teacher (fitted inside, out-of-fold soft
-labels, transfer set: the default recipe) one problem at a time with torch's default
+``DistilledClassifier()`` with QUANT as the teacher (fitted inside, transfer set: the
+default recipe; since the default ``kd`` distils on the transfer set only, QUANT is fitted
+once, without the out-of-fold fits of earlier versions) one problem at a time with torch's default
 threads, after a warm-up fit that pays the process's one-off imports, and writes
 ``benchmarks/results/fit_time.md``. Run it with nothing else running.
 

@@ -921,3 +921,16 @@ def test_check_method_catches_a_method_that_trains_the_teacher():
 
     with pytest.raises(AssertionError, match="teacher's .* changed"):
         check_method(Leaky())
+
+
+def test_grid_search_chooses_between_kd_and_no_kd_with_an_unfitted_teacher():
+    # the selection of benchmarks/kd_selection.py as a user writes it: an unfitted
+    # teacher in the constructor is fitted inside every fold's fit, so no fold leaks
+    X, y = make_data(n=24, length=10)
+    clf = DistilledClassifier(teacher=CountingTeacher(), **TWO)
+    search = GridSearchCV(clf, {"method": ["none", "kd"]}, cv=2).fit(X, y)
+    assert [p["method"] for p in search.cv_results_["params"]] == ["none", "kd"]
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    best = search.best_estimator_
+    assert best.method == search.best_params_["method"]
+    assert (best.teacher_ is None) == (best.method == "none")  # none fits no teacher
