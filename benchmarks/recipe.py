@@ -116,6 +116,16 @@ VARIANTS = {
                                                          "window_slice")}),
     "r7-kd-bankonly-mixscale": ("kd", {"temperature": 2.0, "distil_labelled": False,
                                        "augmentations": ("mixup", "scaling")}),
+    # round 8: instead of dropping an augmentation everywhere, drop the bank series the
+    # teacher moves out of their parent's class (single-parent augmentations: jitter,
+    # scaling, warps, slicing; mixup blends two classes and stays). The bank is drawn
+    # here as the estimator draws it (one copy per training series, the default
+    # augmentations), labelled by the inner split's QUANT, and passed as X_unlabelled
+    # with transfer_size=0; "external" is the same bank unfiltered, the control
+    "r8-kd-bankonly-external": ("kd", {"temperature": 2.0, "distil_labelled": False,
+                                       "external_bank": "all"}),
+    "r8-kd-bankonly-consistent": ("kd", {"temperature": 2.0, "distil_labelled": False,
+                                         "external_bank": "consistent"}),
 }
 ROUND2 = ("ECG200", "ChlorineConcentration", "CricketX", "FiftyWords",
           "DistalPhalanxOutlineAgeGroup", "JapaneseVowels", "ArrowHead", "GunPoint")
@@ -144,6 +154,29 @@ def inner_split(dataset, seed):
         X[~single], y[~single], test_size=0.3, stratify=y[~single], random_state=seed
     )
     return np.concatenate([X_tr, X[single]]), X_va, np.concatenate([y_tr, y[single]]), y_va
+
+
+def external_bank(X_tr, y_tr, teacher, seed, keep):
+    """The default transfer set drawn outside the estimator, filtered by ``keep``.
+
+    ``keep="consistent"`` drops the single-parent copies the teacher gives another
+    class than their parent's; ``"all"`` keeps every copy. Returns the bank and the
+    share of copies kept.
+    """
+    from aeon_kd.transfer import DEFAULT_AUGMENTATIONS, make_transfer_bank
+
+    size = len(X_tr)  # transfer_size="auto" below 4,000 training series
+    bank = make_transfer_bank(X_tr, size, DEFAULT_AUGMENTATIONS, rng=1000 + seed)
+    draws = np.random.default_rng(1000 + seed)  # the same draws make_transfer_bank made
+    source = draws.integers(0, len(X_tr), size=size)
+    which = np.asarray(DEFAULT_AUGMENTATIONS)[draws.integers(0, len(DEFAULT_AUGMENTATIONS),
+                                                              size=size)]  # fmt: skip
+    if keep == "all":
+        return bank, 1.0
+    blended = np.isin(which, ("mixup", "cutmix"))
+    same = teacher.predict(bank) == y_tr[source]
+    kept = blended | same
+    return bank[kept], float(kept.mean())
 
 
 def run(dataset, seed, variants, done):
@@ -180,6 +213,12 @@ def run(dataset, seed, variants, done):
 
             params["max_epochs"] = auto_epochs(len(X_tr), 32)
         method_params = params.pop("method_params", {})
+        fit_params = {}
+        keep = params.pop("external_bank", None)
+        if keep is not None:
+            fit_params["X_unlabelled"], share = external_bank(X_tr, y_tr, quant, seed, keep)
+            params["transfer_size"] = 0
+            print(dataset, seed, name, f"bank kept {share:.2f}", flush=True)
         if method == "kd":
             method = HintonKD(temperature=temperature, label_correction=correction,
                               distil_labelled=distil_labelled)  # fmt: skip
@@ -188,7 +227,7 @@ def run(dataset, seed, variants, done):
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            clf.fit(X_tr, y_tr, teacher=QUANTClassifier(random_state=seed))
+            clf.fit(X_tr, y_tr, teacher=QUANTClassifier(random_state=seed), **fit_params)
         seconds = time.perf_counter() - start
         pred = clf.predict(X_va)
         rows.append({"dataset": dataset, "seed": seed, "variant": name,
@@ -282,6 +321,8 @@ ROUNDS = (
      ("r6-none", "r6-kd", "r6-kd-bankonly")),
     ("Round 7: the bank's augmentations, distilling on the transfer set only",
      ("r6-none", "r6-kd-bankonly", "r7-kd-bankonly-nojitter", "r7-kd-bankonly-mixscale")),
+    ("Round 8: dropping the bank series the teacher moves out of their parent's class",
+     ("r6-none", "r6-kd-bankonly", "r8-kd-bankonly-external", "r8-kd-bankonly-consistent")),
 )  # fmt: skip
 
 
