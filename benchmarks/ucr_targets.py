@@ -76,15 +76,21 @@ def main():
                     " --resamples " + " ".join(map(str, args.resamples))) + "`.")
     lines.append("")
     quant = complete["teacher-quant"].mean()
+    # each model against QUANT on the (dataset, resample) pairs both have, so that a
+    # model with fewer resamples is not compared with QUANT's mean over more of them
+    by_pair = frame.pivot_table(index=["dataset", "resample"], columns="model",
+                                values="accuracy")
     rows = []
     for model in [m for m in acc.columns if m != "teacher-quant"]:
-        both = acc[["teacher-quant", model]].dropna()
-        rows.append((model, len(both), both[model].mean(), both["teacher-quant"].mean(),
-                     both[model].mean() / both["teacher-quant"].mean()))
-    lines.append("| model | datasets | mean accuracy | QUANT on them | share of QUANT |")
-    lines.append("|---|---|---|---|---|")
-    for model, n, mean, teacher, share in rows:
-        lines.append(f"| {model} | {n} | {mean:.4f} | {teacher:.4f} | {share:.1%} |")
+        both = by_pair[["teacher-quant", model]].dropna()
+        per_dataset = both.groupby(level="dataset").mean()
+        rows.append((model, len(per_dataset), len(both), per_dataset[model].mean(),
+                     per_dataset["teacher-quant"].mean(),
+                     per_dataset[model].mean() / per_dataset["teacher-quant"].mean()))
+    lines.append("| model | datasets | pairs | mean accuracy | QUANT on them | share of QUANT |")
+    lines.append("|---|---|---|---|---|---|")
+    for model, n, n_pairs, mean, teacher, share in rows:
+        lines.append(f"| {model} | {n} | {n_pairs} | {mean:.4f} | {teacher:.4f} | {share:.1%} |")
     lines.append("")
     kd, none = complete["kd"], complete["none"]
     diff = kd - none
