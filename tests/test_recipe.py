@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from aeon_kd import DistilledClassifier
-from aeon_kd.methods import HintonKD
+from aeon_kd.methods import DKD, HintonKD
 from aeon_kd.students import FCNStudent, LITEStudent, SeriesNormalized, count_parameters
 from aeon_kd.testing import CentroidTeacher, CountingTeacher
 from aeon_kd.training import auto_epochs
@@ -63,6 +63,7 @@ class FitCountingTeacher(CountingTeacher):
         (HintonKD(distil_labelled=True), 20, 1 + 5),
         ("kd", 0, 1 + 5),  # no transfer set: auto distils the training series
         ("dkd", 20, 1 + 5),  # DKD distils the labelled series
+        (DKD(distil_labelled=False), 20, 1),  # ... unless told to use the bank only
     ],
 )
 def test_out_of_fold_fits_happen_only_where_the_method_reads_them(method, transfer_size, n_fits):
@@ -338,6 +339,30 @@ def test_distilling_on_the_transfer_set_only_leaves_labelled_series_to_their_lab
                                     transfer_size=24, **params)  # fmt: skip
     with_bank.fit(X, y, teacher=CentroidTeacher())
     assert all(row["train_kd"] > 0.0 for row in with_bank.history_)
+
+
+def test_dkd_on_the_transfer_set_only_masks_the_labelled_rows():
+    from aeon_kd.methods import DistillationBatch
+    from aeon_kd.methods.dkd import dkd_loss
+
+    student = torch.tensor([[0.5, 0.0, -0.5], [0.0, 1.0, 0.0], [1.0, 0.0, 2.0]] * 2)
+    teacher = torch.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 3.0], [0.0, 1.0, 0.0]] * 2)
+    y = torch.tensor([0, 1, 2, 0, 1, 2])
+    labelled = torch.tensor([True, True, True, False, False, False])
+
+    def dkd(distil_labelled, extras):
+        batch = DistillationBatch(student={"logits": student}, teacher={"logits": teacher},
+                                  y=y, extras=extras, modules=torch.nn.ModuleDict(),
+                                  student_module=None)  # fmt: skip
+        return float(DKD(distil_labelled=distil_labelled).loss_terms(batch)["dkd"])
+
+    every_row = float(dkd_loss(student, teacher, y, temperature=2.0))
+    assert dkd(True, {"labelled": labelled}) == pytest.approx(every_row)
+    # the two halves repeat each other: the transfer rows carry half of the batch's loss
+    assert dkd(False, {"labelled": labelled}) == pytest.approx(every_row / 2)
+    assert dkd(False, {}) == 0.0  # no transfer set: trains as "none"
+    with pytest.raises(ValueError, match="distil_labelled must be True or False"):
+        DKD(distil_labelled="auto").validate()
 
 
 def test_auto_distils_labelled_series_only_without_a_transfer_set():

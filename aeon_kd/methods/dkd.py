@@ -34,12 +34,15 @@ def _binary_and_rest(logits, target, temperature):
     return binary, torch.log_softmax(rest, dim=1)
 
 
-def _kl(log_p, log_q):
-    """``Σ_k p_k (log p_k − log q_k)``, mean over rows."""
-    return (log_p.exp() * (log_p - log_q)).sum(dim=1).mean()
+def _kl(log_p, log_q, rows=None):
+    """``Σ_k p_k (log p_k − log q_k)``, mean over rows (masked rows count as zero)."""
+    per_row = (log_p.exp() * (log_p - log_q)).sum(dim=1)
+    if rows is None:
+        return per_row.mean()
+    return (per_row * rows).sum() / len(per_row)
 
 
-def dkd_terms(student_logits, teacher_logits, target, temperature):
+def dkd_terms(student_logits, teacher_logits, target, temperature, rows=None):
     """TCKD and NCKD at temperature ``T`` (each ``× T²``, mean over the batch).
 
     Parameters
@@ -48,6 +51,9 @@ def dkd_terms(student_logits, teacher_logits, target, temperature):
     target : LongTensor of shape (batch,)
         True class indices.
     temperature : float
+    rows : BoolTensor of shape (batch,), optional
+        Only these rows contribute; the sum over them is still divided by the batch
+        size, as in :func:`~aeon_kd.methods.kd.hinton_kd_loss`.
 
     Returns
     -------
@@ -58,12 +64,13 @@ def dkd_terms(student_logits, teacher_logits, target, temperature):
         t_binary, t_rest = _binary_and_rest(teacher_logits.detach(), target, temperature)
     s_binary, s_rest = _binary_and_rest(student_logits, target, temperature)
     scale = temperature**2
-    return _kl(t_binary, s_binary) * scale, _kl(t_rest, s_rest) * scale
+    return _kl(t_binary, s_binary, rows) * scale, _kl(t_rest, s_rest, rows) * scale
 
 
-def dkd_loss(student_logits, teacher_logits, target, alpha=1.0, beta=8.0, temperature=4.0):
+def dkd_loss(student_logits, teacher_logits, target, alpha=1.0, beta=8.0, temperature=4.0,
+             rows=None):  # fmt: skip
     """``alpha · TCKD + beta · NCKD`` (see :func:`dkd_terms`)."""
-    tckd, nckd = dkd_terms(student_logits, teacher_logits, target, temperature)
+    tckd, nckd = dkd_terms(student_logits, teacher_logits, target, temperature, rows)
     return alpha * tckd + beta * nckd
 
 
@@ -87,6 +94,13 @@ class DKD(Method):
         ``benchmarks/recipe.py``).
     task_weight : float, default=1.0
         Weight of the cross-entropy.
+    distil_labelled : bool, default=True
+        Whether the DKD terms also cover the labelled training series (the paper's
+        loss, and what the UCR benchmark ran). False distils on the transfer set only,
+        where the target class is the teacher's top class, and leaves the labelled
+        series to the cross-entropy, as ``HintonKD(distil_labelled=False)`` does;
+        without a transfer set it then trains as ``"none"``. Round 9 of
+        ``benchmarks/recipe.py`` compares the two on inner splits.
 
     Notes
     -----
@@ -111,11 +125,13 @@ class DKD(Method):
     teacher_signals = frozenset({"logits"})
     reference = "Zhao, Cui, Song, Qiu & Liang (2022), CVPR, arXiv:2203.08679"
 
-    def __init__(self, alpha=1.0, beta=8.0, temperature=2.0, task_weight=1.0):
+    def __init__(self, alpha=1.0, beta=8.0, temperature=2.0, task_weight=1.0,
+                 distil_labelled=True):  # fmt: skip
         self.alpha = alpha
         self.beta = beta
         self.temperature = temperature
         self.task_weight = task_weight
+        self.distil_labelled = distil_labelled
 
     def loss_terms(self, batch):
         """Weighted ``alpha · TCKD + beta · NCKD`` of one batch."""
@@ -123,7 +139,24 @@ class DKD(Method):
             raise ValueError(f"temperature must be > 0, got {self.temperature!r}.")
         student = batch.student["logits"]
         teacher = batch.teacher["logits"].to(student.dtype)
+        rows = None
+        if not self.distil_labelled:  # transfer-set rows only ("labelled" is False there)
+            labelled = batch.extras.get("labelled")
+            rows = (torch.zeros_like(batch.y, dtype=torch.bool) if labelled is None
+                    else ~labelled.bool())  # fmt: skip
         loss = dkd_loss(
-            student, teacher, batch.y.long(), self.alpha, self.beta, self.temperature
+            student, teacher, batch.y.long(), self.alpha, self.beta, self.temperature, rows
         )
         return {"dkd": loss}
+
+    def teaches_labelled_series(self, has_transfer_set):
+        """True unless ``distil_labelled`` is False."""
+        return self.distil_labelled is not False
+
+    def validate(self):
+        """The shared checks, and ``distil_labelled`` a bool."""
+        super().validate()
+        if not isinstance(self.distil_labelled, bool):
+            raise ValueError(
+                f"DKD: distil_labelled must be True or False, got {self.distil_labelled!r}."
+            )
