@@ -300,10 +300,14 @@ QUANT is fitted on the same 70 %. Written by
 with up to five runs side by side. Round 6 ran on 10 problems, then on 10 more in a
 later session (of its wider command, ACSF1 was the last problem reached: CinCECGTorso's
 second seed and ten problems were added; the four largest, EthanolLevel and Fungi are
-left out for time or because they cannot be cut). Inner validation parts hold 5-180
-series, so single problems are noisy: read the means and the records (wins, ties,
-losses over problems, the mean difference and a one-sided Wilcoxon signed-rank p over
-the problems that moved).
+left out for time or because they cannot be cut). Round 9 (`recipe_dkd.csv`, code of
+5bf3781, frozen worktree, one process beside two UCR runs): `python benchmarks/recipe.py
+--out benchmarks/results/recipe_dkd.csv --datasets DiatomSizeReduction
+DistalPhalanxOutlineCorrect ECG200 ArrowHead GunPoint ChlorineConcentration --seeds 0 1
+--variants r9-dkd r9-dkd-bankonly --n-jobs 1`, against the round-6 rows of the same
+splits. Inner validation parts hold 5-180 series, so single problems are noisy: read
+the means and the records (wins, ties, losses over problems, the mean difference and a
+one-sided Wilcoxon signed-rank p over the problems that moved).
 Variants are spelt out in `VARIANTS` (later rounds do not depend on the defaults).
 
 """

@@ -55,7 +55,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--results", default="benchmarks/results/ucr/results.csv")
     parser.add_argument("--out", default="benchmarks/results/ucr_targets.md")
-    parser.add_argument("--compare", default="benchmarks/results/ucr_v1/results.csv",
+    parser.add_argument("--compare", default="benchmarks/results/ucr_v2/results.csv",
                         help="an earlier recipe's results.csv, compared on common datasets")
     parser.add_argument("--resamples", nargs="*", type=int, default=None,
                         help="only these resamples (default: every one in the table)")
