@@ -184,8 +184,8 @@ def multi_period_loss(student, teacher, temperature=0.5, reduction="mean"):
     >>> import torch
     >>> from aeon_kd.methods.timedistill import multi_period_loss
     >>> z = torch.sin(torch.arange(8.0)).reshape(1, 1, 8)
-    >>> round(float(multi_period_loss(z, z)), 6)
-    0.0
+    >>> abs(float(multi_period_loss(z, z))) < 1e-6  # zero up to the 1e-8 stabiliser, either sign
+    True
     >>> bool(multi_period_loss(z, torch.cos(3 * torch.arange(8.0)).reshape(1, 1, 8)) > 0.1)
     True
     """
