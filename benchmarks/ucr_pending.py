@@ -1,6 +1,7 @@
 """Rows of the UCR table that do not cover all 30 problems yet, each against its baselines.
 
     python benchmarks/ucr_pending.py [--pending benchmarks/results/ucr/pending_rows.csv]
+    python benchmarks/ucr_pending.py --models tsd --out benchmarks/results/ucr_tsd.md
 
 The report (``ucr.py --report-only``) ranks models over the problems where every model has
 a result, so a model run on part of the problems stays in ``pending_rows.csv`` until it
@@ -8,7 +9,9 @@ has all 30. This script compares each pending model with QUANT and chosen baseli
 ``results.csv`` on the (dataset, resample) pairs both have: mean accuracy, share of
 QUANT's, wins / ties / losses and a Wilcoxon signed-rank test. With ``--superseded`` it
 also compares with rows the pending ones replace. Writes
-``benchmarks/results/ucr_pending.md``.
+``benchmarks/results/ucr_pending.md``. With ``--models`` the named models are compared
+wherever they are (``results.csv`` or the pending file): the same report for rows that
+have since joined the table.
 """
 
 import argparse
@@ -39,10 +42,13 @@ def main():
     parser.add_argument("--pending", default="benchmarks/results/ucr/pending_rows.csv")
     parser.add_argument("--superseded", default="benchmarks/results/ucr/superseded_rows.csv",
                         help="rows the pending ones replace, compared on common pairs")
+    parser.add_argument("--models", nargs="+",
+                        help="compare these models (default: those of --pending)")
     parser.add_argument("--out", default="benchmarks/results/ucr_pending.md")
     args = parser.parse_args()
 
     frame = pd.concat([pd.read_csv(args.results), pd.read_csv(args.pending)])
+    frame = frame.drop_duplicates(subset=["dataset", "resample", "model"])
     table = frame.pivot_table(index=["dataset", "resample"], columns="model",
                               values="accuracy")
     superseded = None
@@ -51,10 +57,13 @@ def main():
         superseded = old.pivot_table(index=["dataset", "resample"], columns="model",
                                      values="accuracy").add_suffix(" (superseded)")
         table = table.join(superseded)
-    pending = list(dict.fromkeys(pd.read_csv(args.pending)["model"]))
-
-    lines = ["# UCR rows pending (not on all 30 problems yet)", "",
-             f"Written by `python benchmarks/ucr_pending.py`, from `{args.pending}` beside "
+    pending = args.models or list(dict.fromkeys(pd.read_csv(args.pending)["model"]))
+    title = ("# UCR rows against their baselines" if args.models
+             else "# UCR rows pending (not on all 30 problems yet)")
+    command = "python benchmarks/ucr_pending.py" + (
+        f" --models {' '.join(args.models)} --out {args.out}" if args.models else "")
+    lines = [title, "",
+             f"Written by `{command}`, from `{args.pending}` beside "
              f"`{args.results}`; each model is compared on the (dataset, resample) pairs "
              "where it and its baselines finished.", ""]
     for model in pending:
