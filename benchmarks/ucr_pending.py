@@ -49,6 +49,8 @@ def main():
 
     frame = pd.concat([pd.read_csv(args.results), pd.read_csv(args.pending)])
     frame = frame.drop_duplicates(subset=["dataset", "resample", "model"])
+    # an empty pending file (header only) reads as text columns
+    frame = frame.astype({"resample": int, "accuracy": float, "fit_seconds": float})
     table = frame.pivot_table(index=["dataset", "resample"], columns="model",
                               values="accuracy")
     superseded = None
