@@ -33,7 +33,12 @@ TABLE = os.path.join(HERE, "results", "ucr", "results.csv")
 
 
 def _lines(path):
-    """Header line and ``[(key, line)]`` of a results CSV, each line with its own ending."""
+    """Header line and ``[(key, line)]`` of a results CSV, each line with its own ending.
+
+    A file that does not exist yet reads as empty (a merge into it creates it).
+    """
+    if not os.path.exists(path):
+        return None, []
     with open(path, newline="") as f:
         lines = f.read().splitlines(keepends=True)
     if not lines:
@@ -61,7 +66,7 @@ def merge(source, destination=TABLE, *, models=None, replace=(), tsml=None,
     Parameters
     ----------
     source, destination : str
-        Results CSVs with the same header.
+        Results CSVs with the same header; ``destination`` is created when missing.
     models : collection of str, optional
         Only rows of these models (all when None).
     replace : collection of str

@@ -77,3 +77,10 @@ def test_tables_of_other_columns_are_refused(ucr_merge, tmp_path):
     with pytest.raises(ValueError, match="different columns"):
         ucr_merge.merge(str(tmp_path / "other.csv"), str(tmp_path / "results.csv"))
     assert _read(tmp_path / "results.csv") == HEADER
+
+
+def test_a_missing_destination_is_created(ucr_merge, tmp_path):
+    _write(tmp_path / "new.csv", HEADER + "A,0,tsd,0.7\r\n")
+    assert ucr_merge.merge(str(tmp_path / "new.csv"), str(tmp_path / "fresh.csv")) == [
+        ("A", 0, "tsd")]
+    assert _read(tmp_path / "fresh.csv") == HEADER + "A,0,tsd,0.7\r\n"
