@@ -14,7 +14,7 @@ import os
 
 import numpy as np
 import pandas as pd
-from scipy.stats import wilcoxon
+from scipy.stats import spearmanr, wilcoxon
 
 
 def _record(diff):
@@ -49,6 +49,27 @@ def _compared(complete, path, resamples):
         f"{_record(now['kd'] - now['none'])}, earlier {_record(then['kd'] - then['none'])}; "
         f"kd now vs kd earlier: {_record(now['kd'] - then['kd'])}.",
     ]
+
+
+def _beyond_spread(pairs, gap):
+    """The datasets where KD's paired difference over resamples is more than two standard
+    errors from zero: the wins and losses that are not one resample's noise."""
+    each = (pairs["kd"] - pairs["none"]).dropna().groupby(level="dataset")
+    mean, count = each.mean(), each.count()
+    # a dataset whose resamples all moved by the same amount has a zero spread: it counts
+    # as beyond it when the amount is not zero
+    se = each.std().fillna(0.0) / np.sqrt(count)
+    beyond = (count > 1) & (mean.abs() > 2 * se) & (mean != 0)
+
+    def listed(where):
+        names = mean[where].sort_values(key=abs, ascending=False).index
+        return ", ".join(f"{d} {mean[d]:+.3f} (QUANT {gap[d]:+.3f})" for d in names) or "none"
+
+    return [f"- KD vs no KD beyond two standard errors of its paired difference over the "
+            f"resamples: {int((beyond & (mean > 0)).sum())} wins ({listed(beyond & (mean > 0))}); "
+            f"{int((beyond & (mean < 0)).sum())} losses ({listed(beyond & (mean < 0))}); the "
+            f"other {int((~beyond).sum())} within it. In brackets QUANT's margin over the "
+            f"no-KD student."]
 
 
 def main():
@@ -117,6 +138,12 @@ def main():
         lines.append(f"- Where QUANT beats the no-KD student by more than {margin:.2f} "
                      f"({int(where.sum())} datasets): KD vs no KD {_record(d)}, mean "
                      f"difference {d.mean():+.4f}; elsewhere {_record(diff[~where])}.")
+    rho = spearmanr(gap, diff)
+    lines.append(f"- KD's gain over no KD against QUANT's margin over the no-KD student, per "
+                 f"dataset: Spearman {rho.statistic:.2f} (p = {rho.pvalue:.3f}, "
+                 f"{len(diff)} datasets).")
+    if len(pairs) > len(complete):
+        lines += _beyond_spread(pairs, gap)
     if "kd-notransfer" in complete:
         d2 = (kd - complete["kd-notransfer"]).dropna()
         lines.append(f"- KD with vs without the transfer set: {int((d2 > 0).sum())} wins, "
