@@ -5,6 +5,7 @@ import os
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from sklearn.metrics import accuracy_score, f1_score
 
 from aeon_kd import DistilledClassifier
@@ -67,6 +68,21 @@ def test_run_experiment_rows_match_the_tsml_files(tmp_path):
     assert np.isnan(table.loc[0, "n_params"])  # QUANT has no parameters, only a size
     assert table.loc[1, "n_params"] == 3679  # the default LITE-style student, 2 classes
     assert (table["role"] == ["teacher", "student", "student"]).all()
+
+
+def test_a_diverging_student_loses_its_row_not_the_task(tmp_path, monkeypatch):
+    from aeon_kd.methods import HintonKD
+
+    def diverging(method, batch):
+        return {"kd": torch.tensor(float("nan"), requires_grad=True)}
+
+    monkeypatch.setattr(HintonKD, "loss_terms", diverging)
+    with pytest.warns(RuntimeWarning, match=r"Chinatown resample 0: kd has no row, its "
+                      r"training diverged \(The 'kd' loss term became nan"):
+        rows = run_experiment("Chinatown", 0, ["kd", "none"], results_path=str(tmp_path),
+                              estimator_params=FAST)  # fmt: skip
+    # the models after the diverged one still ran
+    assert [row["model"] for row in rows] == ["teacher-quant", "none"]
 
 
 def test_resamples_follow_tsml_eval(tmp_path):

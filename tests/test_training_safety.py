@@ -5,6 +5,7 @@ import pytest
 import torch
 from aeon.datasets import load_italy_power_demand
 from sklearn.exceptions import NotFittedError
+from skorch.callbacks import Callback, GradientNormClipping
 
 from aeon_kd import DistilledClassifier, DistilledForecaster
 from aeon_kd.methods import TSD, HintonKD, MemKD
@@ -244,3 +245,47 @@ def test_whole_batch_gathering_gives_the_tensors_of_the_per_row_path():
     items = _RowBatches(X["X"], None).__getitems__([0, 1])
     assert isinstance(items, list)
     assert torch.equal(_collate(items)[0], torch.as_tensor(X["X"][:2]))
+
+
+# -- exploding gradients of recurrent students ---------------------------------------
+
+
+class GradientNormRecorder(Callback):
+    """Records the gradient norm each step sees after the callbacks before it."""
+
+    def on_grad_computed(self, net, named_parameters, **kwargs):
+        grads = [p.grad.detach() for _, p in named_parameters if p.grad is not None]
+        net.history.record_batch("grad_norm", float(torch.linalg.vector_norm(
+            torch.stack([torch.linalg.vector_norm(g) for g in grads]))))
+
+
+def _largest_gradient_norm(data, student, callbacks):
+    X, y, _ = data
+    # unscaled, amplified input and a one-hot-confident start: gradients well above 1
+    clf = DistilledClassifier(method="none", student=student, max_epochs=3, batch_size=16,
+                              normalize=None, lr=1e-3, random_state=0,
+                              callbacks=callbacks).fit(X * 50, y)  # fmt: skip
+    return max(max(batch["grad_norm"] for batch in epoch["batches"]) for epoch in clf.history_)
+
+
+def test_recurrent_students_clip_their_gradient_norm_and_others_do_not(data):
+    from aeon_kd.training._net import RECURRENT_GRADIENT_CLIP
+
+    assert _largest_gradient_norm(data, "lstm", [GradientNormRecorder()]) <= (
+        RECURRENT_GRADIENT_CLIP * (1 + 1e-5))
+    assert _largest_gradient_norm(data, "gru", [GradientNormRecorder()]) <= (
+        RECURRENT_GRADIENT_CLIP * (1 + 1e-5))
+    # the same input leaves a student without recurrent layers unbounded
+    assert _largest_gradient_norm(data, linear_student, [GradientNormRecorder()]) > 10 * (
+        RECURRENT_GRADIENT_CLIP)
+
+
+def test_a_users_gradient_clipping_replaces_the_recurrent_bound(data):
+    from aeon_kd.training._net import _gradient_clipping
+
+    tight = [GradientNormClipping(0.05), GradientNormRecorder()]
+    assert _largest_gradient_norm(data, "lstm", tight) <= 0.05 * (1 + 1e-5)
+    lstm, cnn = build_student("lstm", None, 1, 2), build_student("cnn", None, 1, 2)
+    assert [name for name, _ in _gradient_clipping(lstm, None)] == ["gradient_clipping"]
+    assert _gradient_clipping(lstm, [("mine", GradientNormClipping(5.0))]) == []
+    assert _gradient_clipping(cnn, None) == []

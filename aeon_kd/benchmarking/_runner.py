@@ -272,7 +272,9 @@ def run_experiment(
     Returns
     -------
     list of dict
-        Rows with the fields of :data:`RESULT_FIELDS`, finished models only.
+        Rows with the fields of :data:`RESULT_FIELDS`, finished models only: a student
+        whose training diverges (:class:`aeon_kd.training.TrainingDivergedError`) has
+        none, and a ``RuntimeWarning`` names it; the other models still run.
 
     Examples
     --------
@@ -296,6 +298,8 @@ def run_experiment(
     """
     import torch
 
+    from aeon_kd.training import TrainingDivergedError
+
     if threads is not None:
         torch.set_num_threads(threads)
     teacher_params = dict(teacher_params or {})
@@ -313,9 +317,16 @@ def run_experiment(
             rows.append(_competitor_row(name, dataset, resample, split, teacher_params,
                                         results_path, predictions["quant"]))  # fmt: skip
     for entry in todo:
-        rows.append(_student_row(entry, dataset, resample, split, fitted, predictions,
-                                 teacher_params, dict(estimator_params or {}),
-                                 results_path))  # fmt: skip
+        try:
+            rows.append(_student_row(entry, dataset, resample, split, fitted, predictions,
+                                     teacher_params, dict(estimator_params or {}),
+                                     results_path))  # fmt: skip
+        except TrainingDivergedError as error:
+            # one student whose loss became NaN is a result about that model, not a
+            # reason to lose the rest of the grid: it gets no row (a rerun retries it)
+            warnings.warn(f"{dataset} resample {resample}: {entry[2]} has no row, its "
+                          f"training diverged ({error}); the other models go on.",
+                          RuntimeWarning, stacklevel=2)  # fmt: skip
     return rows
 
 

@@ -192,6 +192,9 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         Extra skorch callbacks run while the student trains (callback objects or
         ``(name, callback)`` pairs), after the library's own (scoring, schedule, early
         stopping, progress). Copies are used, so the given objects are not changed.
+        Students with recurrent layers (``"lstm"``, ``"gru"``) clip their gradient norm
+        at 1.0 against exploding gradients on long series; a skorch
+        ``GradientNormClipping`` among these callbacks replaces that bound.
 
     Attributes
     ----------
