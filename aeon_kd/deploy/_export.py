@@ -36,6 +36,18 @@ _OPSET = 17
 # float32 students through another runtime: outputs agree to ~1e-7; the check allows a
 # margin for long series and many classes while still catching a wrong graph.
 _PARITY_ATOL = 1e-5
+# a recurrence carries rounding from step to step, and ONNX Runtime's LSTM kernel computes
+# its gates its own way: trained 1 x 16 LSTMs differed from torch by 2e-5 in probability
+# over 128 steps and 1.9e-4 over 350, so recurrent graphs get a margin that grows with
+# the number of steps (a wrong graph still differs by far more)
+_RECURRENT_PARITY_ATOL_PER_STEP = 2e-6
+
+
+def _parity_atol(graph, n_timepoints):
+    """The largest difference to torch that the export check accepts for ``graph``."""
+    if any(isinstance(m, nn.RNNBase) for m in graph.modules()):
+        return _PARITY_ATOL + _RECURRENT_PARITY_ATOL_PER_STEP * n_timepoints
+    return _PARITY_ATOL
 
 
 class ClassifierGraph(nn.Module):
@@ -226,12 +238,13 @@ def _verify(file, format, graph, example, dynamic_length, exact):
                 f"{bool(np.all(np.isfinite(got)))}) where the student returns {want.shape}."
             )
         gap = float(np.max(np.abs(got - want))) if got.size else 0.0
-        if exact and gap > _PARITY_ATOL:
+        atol = _parity_atol(graph, probe.shape[2])
+        if exact and gap > atol:
             if probe is longer:
                 return False  # the student's graph depends on the length: keep it fixed
             raise RuntimeError(
                 f"The exported {format} model differs from the student by {gap:.2e} (more "
-                f"than {_PARITY_ATOL:g}) on input of shape {tuple(probe.shape)}; the student "
+                f"than {atol:.3g}) on input of shape {tuple(probe.shape)}; the student "
                 "probably has data-dependent control flow that tracing cannot capture."
             )
     return dynamic_length
