@@ -126,6 +126,7 @@ def test_other_student_columns(summary):
     assert kd["teacher"] == "teacher-quant"
     assert student_row(summary, "memkd")["teacher"] == "teacher-lstm"
     assert kd["n_datasets"] == 4
+    assert kd["n_results"] == 8  # 4 datasets x 2 resamples
     assert kd["mean_accuracy"] == pytest.approx((0.81 + 0.64 + 0.90 + 0.54) / 4)
     assert kd["mean_agreement"] == pytest.approx(0.9)
     assert kd["median_fit_seconds"] == pytest.approx(2.5)
@@ -217,6 +218,21 @@ def test_write_summary(results, tmp_path):
     assert "kd 600.0x" in headline and "memkd 20.0x" in headline
     assert "memkd 25.0x" in headline  # parameter ratio, LSTM teacher only
     assert "kd 3, none 1, memkd 1" in headline
+
+
+def test_summary_names_students_with_fewer_resamples(results, tmp_path):
+    # memkd has resample 0 only: its per-dataset means average one resample, not two
+    partial = results[(results["model"] != "memkd") | (results["resample"] == 0)]
+    summary = summary_table(partial)
+    assert student_row(summary, "memkd")["n_results"] == 4
+    assert student_row(summary, "kd")["n_results"] == 8
+    teachers = summary["teachers"].set_index("model")
+    assert teachers.loc["teacher-quant", "n_results"] == 8
+    markdown = write_summary(partial, tmp_path)["summary"].read_text()
+    assert "fewer results than the most complete model" in markdown
+    assert "memkd 4 of 8." in markdown
+    complete = write_summary(results, tmp_path / "complete")["summary"].read_text()
+    assert "fewer results" not in complete
 
 
 def test_write_summary_skips_critical_difference_with_one_dataset(tmp_path):

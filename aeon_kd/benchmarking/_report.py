@@ -214,6 +214,7 @@ def _student_record(model, student_rows, means, paired, ranks, is_best, metric):
         "method": "/".join(dict.fromkeys(model_rows["method"])),
         "teacher": "/".join(dict.fromkeys(model_rows["teacher"])),
         "n_datasets": len(model_means),
+        "n_results": len(model_rows),
         f"mean_{metric}": float(model_means[metric].mean()),
         "mean_rank": float(ranks[model].mean()) if model in ranks else math.nan,
         "wins": int(is_best[model].sum()) if model in is_best else 0,
@@ -227,12 +228,13 @@ def _student_record(model, student_rows, means, paired, ranks, is_best, metric):
     }
 
 
-def _teacher_record(model, means, metric):
+def _teacher_record(model, teacher_rows, means, metric):
     """One teacher or competitor model's row of :func:`summary_table`."""
     model_means = means.loc[model]
     return {
         "model": model,
         "n_datasets": len(model_means),
+        "n_results": int((teacher_rows["model"] == model).sum()),
         f"mean_{metric}": float(model_means[metric].mean()),
         "median_n_params": _median(model_means["n_params"]),
         "median_n_bytes": _median(model_means["n_bytes"]),
@@ -258,6 +260,8 @@ def summary_table(results, metric="accuracy"):
 
         - ``method``, ``teacher``: as in the table (several teachers joined by ``/``),
         - ``n_datasets``: datasets with a result for this model,
+        - ``n_results``: its (dataset, resample) results; fewer than another model's
+          means its per-dataset means average fewer resamples,
         - ``mean_<metric>``: mean over datasets of the per-dataset mean over resamples,
         - ``mean_rank``: mean over datasets of the rank among students (1 = best, ties
           get the average of the ranks they span),
@@ -278,7 +282,7 @@ def summary_table(results, metric="accuracy"):
         datasets.
 
         ``"teachers"``: a DataFrame, one row per teacher model, with ``n_datasets``,
-        ``mean_<metric>``, ``median_n_params``, ``median_n_bytes``,
+        ``n_results``, ``mean_<metric>``, ``median_n_params``, ``median_n_bytes``,
         ``median_fit_seconds`` and ``median_predict_ms_per_series``.
 
         ``"n_datasets"``, ``"n_ranked_datasets"``: datasets in the table, datasets used
@@ -337,7 +341,7 @@ def summary_table(results, metric="accuracy"):
         students = students.sort_values("mean_rank", kind="stable", na_position="last")
         students = students.reset_index(drop=True)
 
-    teacher_records = [_teacher_record(model, means, metric)
+    teacher_records = [_teacher_record(model, teacher_rows, means, metric)
                        for model in _ordered_models(teacher_rows)]  # fmt: skip
 
     resamples_per_dataset = scored.groupby("dataset")["resample"].nunique()
@@ -720,6 +724,29 @@ def _headline(summary):
     return " ".join(sentences)
 
 
+def _coverage_note(summary):
+    """A sentence naming the students with fewer results than the most complete model.
+
+    Their per-dataset means average fewer resamples than the others'.
+    """
+    counts = [summary["students"]["n_results"]]
+    if not summary["teachers"].empty:
+        counts.append(summary["teachers"]["n_results"])
+    most = max(int(column.max()) for column in counts)
+    short = [
+        f"{row['model']} {row['n_results']} of {most}"
+        for _, row in summary["students"].iterrows()
+        if row["n_results"] < most
+    ]
+    if not short:
+        return ""
+    return (
+        " Students with fewer results than the most complete model (their per-dataset "
+        "means average fewer resamples, so compare them on common resamples): "
+        + ", ".join(short) + "."
+    )
+
+
 def _model_tables(summary, metric):
     """The Markdown lines of the students' and the teachers' tables."""
     lines = []
@@ -728,7 +755,8 @@ def _model_tables(summary, metric):
         lines.append("No student results.")
     else:
         kinds = {
-            "n_datasets": "count", "mean_rank": "rank", "wins": "count",
+            "n_datasets": "count", "n_results": "count", "mean_rank": "rank",
+            "wins": "count",
             f"median_{metric}_kept": "percent", "median_compression_bytes": "ratio",
             "median_compression_params": "ratio", "median_fit_seconds": "seconds",
             "median_predict_ms_per_series": "seconds", "median_n_params": "count",
@@ -740,7 +768,7 @@ def _model_tables(summary, metric):
             "every student has a result (rank 1 = best, ties averaged; a tie for the best "
             f"gives each tied model a win). Kept = student {metric} / its own teacher's; "
             "compression = teacher / student size (parameter ratio only against teachers "
-            "with parameters).",
+            "with parameters)." + _coverage_note(summary),
         ]
     lines += ["", "## Teachers", ""]
     teachers = summary["teachers"]
@@ -748,7 +776,8 @@ def _model_tables(summary, metric):
         lines.append("No teacher results.")
     else:
         kinds = {
-            "n_datasets": "count", "median_n_params": "count", "median_n_bytes": "count",
+            "n_datasets": "count", "n_results": "count", "median_n_params": "count",
+            "median_n_bytes": "count",
             "median_fit_seconds": "seconds", "median_predict_ms_per_series": "seconds",
         }  # fmt: skip
         lines.append(_markdown_table(teachers, kinds))
