@@ -595,7 +595,7 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         >>> from aeon.datasets import load_italy_power_demand
         >>> from aeon_kd import DistilledClassifier
         >>> X, y = load_italy_power_demand(split="train")
-        >>> clf = DistilledClassifier(method="none", max_epochs=2, random_state=0).fit(X, y)
+        >>> clf = DistilledClassifier(method="none", max_epochs=10, random_state=0).fit(X, y)
         >>> log_p = clf.predict_log_proba(X[:3])
         >>> log_p.shape, bool(np.allclose(np.exp(log_p), clf.predict_proba(X[:3])))
         ((3, 2), True)
@@ -634,7 +634,7 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         >>> from aeon_kd import DistilledClassifier
         >>> from aeon_kd.testing import CentroidTeacher
         >>> X, y = load_italy_power_demand(split="train")
-        >>> clf = DistilledClassifier(max_epochs=2, random_state=0)
+        >>> clf = DistilledClassifier(max_epochs=10, random_state=0)
         >>> _ = clf.fit(X, y, teacher=CentroidTeacher())
         >>> 0.0 <= clf.score_teacher(X, y) <= 1.0
         True
@@ -692,7 +692,7 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         >>> from aeon_kd import DistilledClassifier
         >>> from aeon_kd.deploy import load_student
         >>> X, y = load_italy_power_demand(split="train")
-        >>> clf = DistilledClassifier(method="none", max_epochs=2, random_state=0).fit(X, y)
+        >>> clf = DistilledClassifier(method="none", max_epochs=10, random_state=0).fit(X, y)
         >>> path = clf.export(os.path.join(tempfile.mkdtemp(), "student.onnx"))
         >>> load_student(path).metadata["classes"]
         ['1', '2']
@@ -749,7 +749,7 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         >>> from aeon.datasets import load_italy_power_demand
         >>> from aeon_kd import DistilledClassifier
         >>> X, y = load_italy_power_demand(split="train")
-        >>> clf = DistilledClassifier(method="none", max_epochs=2, random_state=0).fit(X, y)
+        >>> clf = DistilledClassifier(method="none", max_epochs=10, random_state=0).fit(X, y)
         >>> report = clf.report(budget_s=0.05)
         >>> report.student["parameters"], report.student["macs_per_series"]
         (3679, 105216)

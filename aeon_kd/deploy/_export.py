@@ -457,7 +457,7 @@ class ExportedStudent:
     >>> from aeon_kd import DistilledClassifier
     >>> from aeon_kd.deploy import load_student
     >>> X, y = load_italy_power_demand(split="train")
-    >>> clf = DistilledClassifier(method="none", student="cnn", max_epochs=2,
+    >>> clf = DistilledClassifier(method="none", student="cnn", max_epochs=20,
     ...                           random_state=0).fit(X, y)
     >>> path = clf.export(os.path.join(tempfile.mkdtemp(), "student.pt"),
     ...                   format="torchscript")
