@@ -298,3 +298,38 @@ def test_conv_teachers_by_name_are_fitted_inside_fit():
         DistilledClassifier(method="kd", **FAST).fit(
             X, y, teacher=build_teacher("resnet", 0).set_params(architecture="vgg")
         )
+
+
+@pytest.mark.parametrize(("kernel", "dilation"), [(8, 1), (4, 2), (5, 1)])
+def test_same_padding_of_even_kernels_matches_torch_without_its_warning(kernel, dilation):
+    """ResNet's kernel of 8 made torch warn (and copy the input) at every fit."""
+    import warnings
+
+    from aeon_kd.students._networks import _SameConv1d
+
+    torch.manual_seed(0)
+    ours = _SameConv1d(3, 4, kernel, dilation=dilation)
+    torchs = torch.nn.Conv1d(3, 4, kernel, dilation=dilation, padding="same")
+    torchs.load_state_dict(ours.state_dict())  # same parameter names
+    x = torch.randn(2, 3, 29)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = ours(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's own even-kernel warning
+        expected = torchs(x)
+    assert out.shape == (2, 4, 29) and torch.allclose(out, expected, atol=1e-6)
+
+
+@pytest.mark.parametrize("file_format", ["onnx", "torchscript"])
+def test_a_student_with_even_kernels_exports_with_the_same_outputs(tmp_path, file_format):
+    from aeon_kd.deploy import ClassifierGraph, export_student, load_student
+    from aeon_kd.students import FCNStudent
+
+    torch.manual_seed(0)
+    graph = ClassifierGraph(FCNStudent(1, 2, filters=(4, 4), kernel_sizes=(8, 2))).eval()
+    x = torch.randn(3, 1, 40)
+    path = export_student(graph, str(tmp_path / f"even.{file_format}"), format=file_format,
+                          example=x.numpy(), metadata={"classes": ["a", "b"]})  # fmt: skip
+    got = load_student(path).predict_proba(x.numpy())
+    np.testing.assert_allclose(got, graph(x).detach().numpy(), atol=1e-5)

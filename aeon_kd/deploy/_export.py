@@ -150,6 +150,7 @@ def _quietly():
             ".*torch.jit.*deprecated.*",
             ".*feature will be removed.*",
             ".*with a variable length with.*",
+            ".*Constant folding - Only steps=1.*",  # explicit padding of even kernels
         ):
             warnings.filterwarnings("ignore", message=message)
         yield

@@ -39,6 +39,29 @@ class _BatchNorm1d(nn.BatchNorm1d):
         return super().forward(x)
 
 
+class _SameConv1d(nn.Conv1d):
+    """``nn.Conv1d(..., padding="same")`` that pads even kernels itself.
+
+    For an even kernel torch pads one step more on the right, but does it by copying the
+    input inside every call and warning each process that it does; this pads the same
+    steps explicitly (half of ``dilation * (k - 1)`` left, the rest right), giving
+    identical outputs and parameter names without the warning. Odd kernels use torch's
+    padding unchanged.
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, **kwargs):
+        total = kwargs.get("dilation", 1) * (int(kernel_size) - 1)
+        self.asymmetric = total % 2 == 1  # torch would copy and warn
+        super().__init__(in_channels, out_channels, kernel_size,
+                         padding=0 if self.asymmetric else "same", **kwargs)  # fmt: skip
+        self.same_padding = [total // 2, total - total // 2]
+
+    def forward(self, x):
+        if self.asymmetric:
+            x = F.pad(x, self.same_padding)
+        return super().forward(x)
+
+
 class RecurrentStudent(nn.Module):
     """LSTM or GRU classifier whose last-step output feeds a linear head.
 
@@ -168,7 +191,7 @@ class FCNStudent(_PooledConvNet):
         blocks, width = [], n_channels
         for out, k in zip(filters, kernel_sizes, strict=True):
             blocks += [
-                nn.Conv1d(width, out, k, padding="same"),
+                _SameConv1d(width, out, k),
                 _BatchNorm1d(out),
                 nn.ReLU(),
             ]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from aeon_kd.students._networks import _BatchNorm1d, _PooledConvNet
+from aeon_kd.students._networks import _BatchNorm1d, _PooledConvNet, _SameConv1d
 
 __all__ = ["InceptionNetwork", "ResNetNetwork"]
 
@@ -28,7 +28,7 @@ class _ResidualBlock(nn.Module):
         super().__init__()
         layers, width = [], width_in
         for i, k in enumerate(kernel_sizes):
-            layers += [nn.Conv1d(width, width_out, k, padding="same"), _BatchNorm1d(width_out)]
+            layers += [_SameConv1d(width, width_out, k), _BatchNorm1d(width_out)]
             if i < len(kernel_sizes) - 1:
                 layers.append(nn.ReLU())
             width = width_out
@@ -77,7 +77,7 @@ class _InceptionModule(nn.Module):
                            else nn.Identity())  # fmt: skip
         width = bottleneck if width_in > 1 else width_in
         self.convs = nn.ModuleList(
-            nn.Conv1d(width, filters, k, padding="same", bias=False) for k in kernel_sizes
+            _SameConv1d(width, filters, k, bias=False) for k in kernel_sizes
         )
         self.pool = nn.Sequential(nn.MaxPool1d(3, stride=1, padding=1),
                                   nn.Conv1d(width_in, filters, 1, bias=False))  # fmt: skip
