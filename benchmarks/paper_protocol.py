@@ -6,7 +6,8 @@ every method's student, series resampled to length 100:
 * ``paper`` (the committed ``paper_protocol.csv`` of issue 3): the papers' 3 x 100 LSTM
   teacher trained their way (``RecurrentTeacher.paper_protocol()``: raw series, Adam lr
   0.005, early stopping with patience 50 on a 20 % validation split) into a 1 x 16 LSTM
-  student trained the same way; DKD and TSD pinned to the papers' settings.
+  student trained the same way (``PAPER_STUDENT``: no schedule, no input scaling, no
+  transfer set); DKD and TSD pinned to the papers' settings.
 * ``lstm``: the same 3 x 100 -> 1 x 16 LSTMs, both trained with the library's recipe
   (``RecurrentTeacher()``, the students' defaults) and the methods' defaults.
 * ``cnn``: the library's ResNet teacher (``ConvTeacher("resnet")``) into the default
@@ -90,12 +91,21 @@ def build_teacher(protocol, max_epochs, seed):
     return ConvTeacher("resnet", random_state=seed)
 
 
+#: the papers' student recipe, pinned where the library's defaults moved after the
+#: committed run of issue 3 (a cosine schedule, AdamW with weight decay, input
+#: standardisation and a transfer set came later): raw series, Adam at a constant lr
+#: 0.005, no transfer set; early stopping with patience 50 on a 20 % validation split
+PAPER_STUDENT = {"max_epochs": 500, "batch_size": 32, "lr": 0.005, "patience": 50,
+                 "validation_size": 0.2, "lr_schedule": None, "optimizer": "adam",
+                 "normalize": None, "transfer_size": 0}  # fmt: skip
+
+
 def build_student(protocol, method, max_epochs, seed):
     if protocol == "paper":
         return DistilledClassifier(
             method=PINNED.get(method, KD_AS_COMMITTED if method == "kd" else method),
-            student="lstm", max_epochs=max_epochs,
-            batch_size=32, lr=0.005, patience=50, validation_size=0.2, random_state=seed,
+            student="lstm", **{**PAPER_STUDENT, "max_epochs": max_epochs},
+            random_state=seed,
         )
     student = "lstm" if protocol == "lstm" else None  # None: the default student
     method = KD_AS_COMMITTED if method == "kd" else VARIANTS.get(method, method)
