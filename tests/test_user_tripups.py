@@ -346,3 +346,23 @@ def test_quantize_keeps_the_float_file_where_int8_is_larger(tmp_path):
     assert os.path.getsize(shipped) == os.path.getsize(plain)
     assert load_student(shipped).metadata["quantized"] is False
     assert sorted(p.name for p in tmp_path.iterdir()) == ["float.onnx", "int8.onnx"]
+
+
+# optimizer keywords the optimizer rejects are refused by name before any teacher work
+@pytest.mark.parametrize("params, words", [
+    ({"betas": 3}, r"optimizer_params=\{'betas': 3\} are not accepted by Adam"),
+    ({"momentum": 0.9}, "not accepted by Adam(W)?: .*momentum"),
+    ({"weight_decay": -1.0}, "not accepted by Adam(W)?: .*weight_decay"),
+    ({"lr": 0.1}, "must not set 'lr': pass it as lr="),
+])  # fmt: skip
+def test_bad_optimizer_params_are_refused_before_the_teacher_fits(params, words):
+    X, y = make_data()
+    teacher = CentroidTeacher()
+    with pytest.raises(ValueError, match=words):
+        DistilledClassifier(**FAST, optimizer_params=params).fit(X, y, teacher=teacher)
+    assert not hasattr(teacher, "classes_")
+    with pytest.raises(ValueError, match=words):
+        DistilledForecaster(window=8, horizon=2, optimizer_params=params).fit(np.arange(60.0))
+    # the same keywords are fine for an optimizer that takes them
+    if "momentum" in params:
+        DistilledClassifier(**{**FAST, "optimizer": "sgd"}, optimizer_params=params).fit(X, y)

@@ -454,13 +454,15 @@ def check_training_params(estimator, integers=()):
     if hasattr(estimator, "optimizer"):
         from aeon_kd.training._recipe import resolve_optimizer
 
-        resolve_optimizer(estimator.optimizer)
+        optimizer = resolve_optimizer(estimator.optimizer)
         params = estimator.optimizer_params
         if params is not None and not isinstance(params, dict):
             raise ValueError(
                 "optimizer_params must be None or a dict of the optimizer's keyword "
                 f"arguments, e.g. {{'weight_decay': 0.01}}; got {params!r}."
             )
+        if params:
+            _check_optimizer_params(optimizer, params)
     for name in ("max_epochs", "batch_size", "patience", *integers):
         value = getattr(estimator, name)
         if value is None and name == "patience":
@@ -481,6 +483,23 @@ def check_training_params(estimator, integers=()):
             f"validation_size must be a fraction in [0, 1) or 'auto', got {size!r}."
         )
     check_device(getattr(estimator, "device", "cpu"))
+
+
+def _check_optimizer_params(optimizer, params):
+    """Refuse keywords ``optimizer`` rejects now, not after a teacher has been fitted."""
+    if "lr" in params:
+        raise ValueError(
+            "optimizer_params must not set 'lr': pass it as lr=..., the rate the "
+            f"schedule starts from; got optimizer_params={params!r}."
+        )
+    probe = [torch.zeros(1, requires_grad=True)]
+    try:
+        optimizer(probe, lr=1e-3, **params)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"optimizer_params={params!r} are not accepted by {optimizer.__name__}: "
+            f"{error}"
+        ) from error
 
 
 def check_device(device):
