@@ -1,3 +1,5 @@
+import importlib.util
+import os
 import warnings
 
 import numpy as np
@@ -33,3 +35,13 @@ def data():
 @pytest.fixture
 def data3():
     return make_data(n=30, n_classes=3)
+
+
+def load_benchmark_script(name):
+    """The module ``benchmarks/<name>.py``: the scripts are not a package."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir,
+                        "benchmarks", f"{name}.py")  # fmt: skip
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -1,21 +1,15 @@
 """benchmarks/ucr_merge.py: rows move as the lines they are, byte for byte."""
 
-import importlib.util
-import os
-
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SCRIPT = os.path.join(HERE, os.pardir, "benchmarks", "ucr_merge.py")
+from tests.conftest import load_benchmark_script
+
 HEADER = "dataset,resample,model,accuracy\n"
 
 
 @pytest.fixture(scope="module")
 def ucr_merge():
-    spec = importlib.util.spec_from_file_location("ucr_merge", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark_script("ucr_merge")
 
 
 def _write(path, text):

@@ -1,21 +1,14 @@
 """benchmarks/paper_protocol.py: the 'paper' protocol trains students the papers' way."""
 
-import importlib.util
-import os
-
 import numpy as np
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SCRIPT = os.path.join(HERE, os.pardir, "benchmarks", "paper_protocol.py")
+from tests.conftest import load_benchmark_script
 
 
 @pytest.fixture(scope="module")
 def protocol():
-    spec = importlib.util.spec_from_file_location("paper_protocol", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark_script("paper_protocol")
 
 
 @pytest.mark.parametrize("method", ["none", "kd", "memkd", "tsd"])

@@ -196,13 +196,18 @@ def test_classification_student_is_refused_by_a_forecaster():
 def test_unavailable_device_is_refused_before_the_teacher_fits(device, words):
     if device.startswith("cuda") and torch.cuda.device_count() > 7:
         pytest.fail("this test assumes fewer than 8 GPUs")
+    _refused_before_any_work({"device": device}, words)
+
+
+def _refused_before_any_work(params, words):
+    """Both estimators refuse ``params`` with ``words``; the classifier's teacher unfitted."""
     X, y = make_data()
     teacher = CentroidTeacher()
     with pytest.raises(ValueError, match=words):
-        DistilledClassifier(**FAST, device=device).fit(X, y, teacher=teacher)
+        DistilledClassifier(**{**FAST, **params}).fit(X, y, teacher=teacher)
     assert not hasattr(teacher, "classes_")
     with pytest.raises(ValueError, match=words):
-        DistilledForecaster(window=8, horizon=2, device=device).fit(np.arange(60.0))
+        DistilledForecaster(window=8, horizon=2, **params).fit(np.arange(60.0))
 
 
 # 9 and 13 -- export names the user's path; files get the user's mode
@@ -356,13 +361,7 @@ def test_quantize_keeps_the_float_file_where_int8_is_larger(tmp_path):
     ({"lr": 0.1}, "must not set 'lr': pass it as lr="),
 ])  # fmt: skip
 def test_bad_optimizer_params_are_refused_before_the_teacher_fits(params, words):
-    X, y = make_data()
-    teacher = CentroidTeacher()
-    with pytest.raises(ValueError, match=words):
-        DistilledClassifier(**FAST, optimizer_params=params).fit(X, y, teacher=teacher)
-    assert not hasattr(teacher, "classes_")
-    with pytest.raises(ValueError, match=words):
-        DistilledForecaster(window=8, horizon=2, optimizer_params=params).fit(np.arange(60.0))
-    # the same keywords are fine for an optimizer that takes them
-    if "momentum" in params:
+    _refused_before_any_work({"optimizer_params": params}, words)
+    if "momentum" in params:  # fine for an optimizer that takes it
+        X, y = make_data()
         DistilledClassifier(**{**FAST, "optimizer": "sgd"}, optimizer_params=params).fit(X, y)
