@@ -81,6 +81,18 @@ def test_student_that_learns_nothing_warns_and_names_lr():
     message = str(caught[0].message)
     assert "lr=1000000.0" in message and "first suspect" in message
     assert caught[0].filename == __file__  # points at the user's call
+    assert "max_epochs=3" in message  # it used its whole budget
+
+
+def test_collapse_warning_names_patience_when_early_stopping_ended_the_fit():
+    X, y = make_data(n=40)
+    params = {**FAST, "lr": 1e6, "max_epochs": 60, "patience": 2}
+    with pytest.warns(StudentCollapseWarning, match="majority class") as caught:
+        clf = DistilledClassifier(method="none", **params).fit(X, y)
+    assert len(clf.history_) < 60
+    message = str(caught[0].message)
+    assert f"early stopping ended it after {len(clf.history_)} of 60 epochs" in message
+    assert "patience=2" in message and "max_epochs=60" not in message
 
 
 def test_student_that_learns_does_not_warn():

@@ -372,14 +372,14 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         )
         rows = _training_rows(X_student, X_teacher, y_index, train_index, valid_index,
                               teacher_outputs, transfer)  # fmt: skip
+        # the budget counts passes over the labelled series: the transfer set adds
+        # steps instead of taking them (a shared budget under-trained)
+        config = training_config(self, seed, len(train_index), class_weights)
         net = distil(
             "classification", method, adapter, rows,
             build_student=partial(self._build_student, method, X_student[train_index]),
-            n_outputs=self.n_classes_,
-            # the budget counts passes over the labelled series: the transfer set
-            # adds steps instead of taking them (a shared budget under-trained)
-            config=training_config(self, seed, len(train_index), class_weights),
-            seed=seed, X_target=X_target, teacher_outputs_target=teacher_outputs_target,
+            n_outputs=self.n_classes_, config=config, seed=seed, X_target=X_target,
+            teacher_outputs_target=teacher_outputs_target,
         )  # fmt: skip
         self.student_ = net.module_
         self.history_ = net.history
@@ -388,7 +388,8 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         self.teacher_ = None if adapter is None else adapter.estimator
         self._teacher_input_shape = None if X_teacher is None else tuple(X_teacher.shape[1:])
         self._teacher_on_student_input = adapter is not None and adapter.fitted_here
-        self._warn_if_collapsed(X_student[train_index], y_index[train_index])
+        self._warn_if_collapsed(X_student[train_index], y_index[train_index],
+                                config.max_epochs)  # fmt: skip
         self._measure_fidelity(X_student, teacher_outputs.get("logits"), valid_index, transfer)
         return self
 
@@ -426,11 +427,12 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
             return ChannelStandardized.fitted_on(student, X_train)
         return student
 
-    def _warn_if_collapsed(self, X_train, y_train):
+    def _warn_if_collapsed(self, X_train, y_train, max_epochs):
         """Warn when the student ends no better than the majority class on its series.
 
         A finite but exploding loss (lr far too high) leaves one-hot probabilities of
-        one class; the divergence check cannot see it, this can.
+        one class; the divergence check cannot see it, this can. ``max_epochs`` is the
+        resolved budget: a fit that ended before it was stopped early.
         """
         counts = np.bincount(y_train, minlength=self.n_classes_)
         majority = counts.max() / len(y_train)
@@ -451,7 +453,15 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
             lr_advice = f"lr={self.lr!r} is above the default {_DEFAULT_LR}: lower it"
         else:
             lr_advice = f"lr={self.lr!r} may still be too high for this student: try a tenth"
-        length_advice = f"train longer (max_epochs={self.max_epochs!r})"
+        if self.patience is not None and len(self.history_) < max_epochs:
+            # more epochs would not have run: early stopping ended the fit
+            length_advice = (
+                f"train longer: early stopping ended it after {len(self.history_)} of "
+                f"{max_epochs} epochs (raise patience={self.patience!r}, or "
+                "patience=None)"
+            )
+        else:
+            length_advice = f"train longer (max_epochs={self.max_epochs!r})"
         fell = bool(trend) and last < 0.9 * first
         if fell and self.lr <= _DEFAULT_LR:  # it was learning, and stopped too soon
             advice = f"{length_advice.capitalize()}; otherwise {lr_advice}"
