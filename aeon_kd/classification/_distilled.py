@@ -132,8 +132,8 @@ class DistilledClassifier(TunableMethodMixin, BaseClassifier):
         ``"adam"``, ``"adamw"``, ``"sgd"``, ``"rmsprop"`` or a ``torch.optim.Optimizer``
         subclass.
     optimizer_params : dict, default=None
-        Its keyword arguments besides ``lr``; None gives ``{"weight_decay": 0.01}`` for
-        AdamW and nothing for the others.
+        Its keyword arguments besides ``lr`` (checked against the optimizer before any
+        work); None gives ``{"weight_decay": 0.01}`` for AdamW and nothing for the others.
     normalize : {"channel", "series", None}, default="channel"
         Input scaling inside the student's graph (so ``predict``, TorchScript and ONNX
         apply it identically): ``"channel"`` standardises each channel with the

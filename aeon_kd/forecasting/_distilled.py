@@ -133,8 +133,8 @@ class DistilledForecaster(
         ``"adam"``, ``"adamw"``, ``"sgd"``, ``"rmsprop"`` or an optimizer class, as
         skorch takes it (the TimeDistill authors train with Adam).
     optimizer_params : dict or None, default=None
-        Its keyword arguments besides ``lr``; None: AdamW gets weight decay 0.01, the
-        others their defaults.
+        Its keyword arguments besides ``lr`` (checked against the optimizer before any
+        work); None: AdamW gets weight decay 0.01, the others their defaults.
     callbacks : list or None, default=None
         Extra skorch callbacks run while the student trains (callback objects or
         ``(name, callback)`` pairs), after the library's own (scoring, schedule, early
