@@ -70,8 +70,6 @@ def main():
              "where it and its baselines finished.", ""]
     for model in pending:
         others = [o for o in BASELINES.get(model, ["none"]) if o in table]
-        if superseded is not None and f"{model} (superseded)" in table:
-            others.append(f"{model} (superseded)")
         both = table.dropna(subset=[model, "teacher-quant", *others])
         quant = both["teacher-quant"].mean()
         lines += [f"## `{model}`", "",
@@ -81,8 +79,19 @@ def main():
                   f"QUANT's {quant:.4f} on them; "
                   + "; ".join(f"`{o}` {both[o].mean():.4f}" for o in others) + ".", ""]
         lines += [f"- {_versus(both, model, other)}." for other in others]
-        shown = both[["teacher-quant", *others, model]].round(4)
-        lines += ["", shown.reset_index().to_markdown(index=False), ""]
+        # per problem, the mean over its resamples (as the targets count problems)
+        problems = both.groupby(level="dataset").mean()
+        lines += [f"- Per problem (mean over its resamples): {_versus(problems, model, other)}."
+                  for other in others]  # fmt: skip
+        shown = [*others]
+        old = f"{model} (superseded)"
+        if superseded is not None and old in table:
+            # the superseded rows may cover fewer resamples: compared on their own pairs
+            lines.append(f"- {_versus(table.dropna(subset=[model, old]), model, old)} "
+                         f"(on the pairs with both).")  # fmt: skip
+            shown.append(old)
+        table_rows = table.loc[both.index, ["teacher-quant", *shown, model]].round(4)
+        lines += ["", table_rows.reset_index().to_markdown(index=False), ""]
         fit = frame[frame["model"] == model].set_index(["dataset", "resample"])
         lines += [f"Median fit {fit['fit_seconds'].median():.0f} s (the largest: "
                   + ", ".join(f"{d} {s:.0f} s" for (d, _), s in
