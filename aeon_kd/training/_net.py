@@ -486,7 +486,7 @@ def check_training_params(estimator, integers=()):
 
 
 def _check_optimizer_params(optimizer, params):
-    """Refuse keywords ``optimizer`` rejects now, not after a teacher has been fitted."""
+    """Refuse, naming the parameter, keywords ``optimizer`` rejects (before any work)."""
     if "lr" in params:
         raise ValueError(
             "optimizer_params must not set 'lr': pass it as lr=..., the rate the "
